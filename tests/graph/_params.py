@@ -13,8 +13,9 @@ INIT_PARAMS = {
     "ColdBrewEmbedder": dict(_TINY),
     "ColdBrewClassifier": [
         dict(_TINY),
-        # the other teacher options: PairNorm, SE on every layer, no validation
-        dict(_TINY, norm="pairnorm", se_layers="all", validation_fraction=0.0),
+        # the other options: PairNorm, SE on every layer, no validation, no soft labels
+        dict(_TINY, norm="pairnorm", se_layers="all", validation_fraction=0.0,
+             soft_labels=False),
     ],
 }
 

@@ -101,7 +101,7 @@ def test_head_tail_isolated_split_removes_every_edge_of_isolated_nodes():
     g = make_planted_graph(300, isolated_fraction=0.0, random_state=0)
     split = head_tail_isolated_split(g.adjacency, random_state=0)
     iso, tail, head = split.isolated_mask, split.tail_mask, split.head_mask
-    assert iso.sum() == tail.sum() == head.sum() == 30
+    assert iso.sum() == tail.sum() == 60 and head.sum() == 30
     assert not (iso & tail).any() and not (iso & head).any() and not (tail & head).any()
     A = split.adjacency
     assert A[iso].nnz == 0 and A[:, iso].nnz == 0
@@ -110,6 +110,26 @@ def test_head_tail_isolated_split_removes_every_edge_of_isolated_nodes():
     assert (A[keep][:, keep] != g.adjacency[keep][:, keep]).nnz == 0
     assert split.degree[head].min() >= split.degree[tail].max()
     assert split.degree[tail].min() >= split.degree[iso].max()
+
+
+def test_soft_labels_cover_connected_unlabelled_nodes_only():
+    g = make_planted_graph(200, isolated_fraction=0.2, random_state=0)
+    y = np.full(200, -1)
+    # not RandomState(0): make_planted_graph draws its classes from that stream
+    labelled = np.random.RandomState(1).choice(200, 40, replace=False)
+    y[labelled] = g.target[labelled]
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    degree = np.diff(check_adjacency(g.adjacency, 200).indptr)
+    expected = np.setdiff1d(np.flatnonzero(degree > 0), labelled)
+    np.testing.assert_array_equal(np.sort(clf.soft_label_index_), expected)
+    off = ColdBrewClassifier(random_state=0, soft_labels=False, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    assert len(off.soft_label_index_) == 0
+    # the teacher's soft labels change what MLP2 learns
+    assert not np.allclose(clf.predict_proba(g.data), off.predict_proba(g.data))
 
 
 def test_head_tail_isolated_split_validates_fractions():
