@@ -96,7 +96,10 @@ class _Block(nn.Module):
 
     def __init__(self, in_channels, out_channels, self_attention=True):
         super().__init__()
-        self.conv = _conv(in_channels, out_channels, 3, padding=1)
+        # Replicate padding: zero padding shows up as artefacts at both ends
+        # of generated windows.
+        self.conv = _conv(in_channels, out_channels, 3, padding=1,
+                          padding_mode="replicate")
         self.attention = SelfAttention1d(out_channels) if self_attention else None
 
     def forward(self, x):

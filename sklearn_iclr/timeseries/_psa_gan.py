@@ -199,8 +199,9 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Length of the generated windows. ``None`` uses the whole length of the
         series seen in ``fit`` (minus ``context_length``). The networks work at
         the next power of two ``>= max(window_length, 8)``; when the series are
-        long enough, training windows of that length are drawn and generated
-        windows are cropped to their first ``window_length`` steps; otherwise
+        long enough, training windows of that length are drawn and the middle
+        ``window_length`` steps of each generated window are kept (the first
+        ones for PSA-GAN-C, which continues its context); otherwise
         the windows are resampled to it by linear interpolation and back
         (``length_strategy_`` says which was used).
     context_length : int, default=0
@@ -642,7 +643,12 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
                 out.append(to_numpy(generator(noise, series=s, context=c)))
         values = np.concatenate(out).astype(np.float64)
         if self.length_strategy_ == "crop":
-            values = values[:, :, : self.window_length_]
+            # Unconditional windows keep their middle steps, away from both
+            # edges of the generated window; a continuation starts at once.
+            offset = 0
+            if not self.context_length:
+                offset = (values.shape[2] - self.window_length_) // 2
+            values = values[:, :, offset : offset + self.window_length_]
         else:
             values = _resample(values, self.window_length_)
         values = values * scale[..., None] + lo[..., None]
