@@ -417,6 +417,8 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
             self.teacher_net_.fit(train_idx, y_enc[train_idx])
             H = self.teacher_net_.module_.embeddings().float()
             H_np = H.cpu().numpy()
+            # The last layer's outputs, the final block of H, are the logits.
+            teacher_logits = H[:, -n_classes:]
 
             # 2. student MLP1: features -> teacher's concatenated layer outputs.
             next(steps, None)
@@ -459,10 +461,7 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
                 n_fit = len(train_idx) + len(soft_idx)
                 targets = np.eye(n_classes, dtype=np.float32)[y_enc[train_idx]]
                 if len(soft_idx):
-                    with torch.no_grad():
-                        self.teacher_net_.module_.eval()
-                        logits = self.teacher_net_.module_.layer_outputs()[-1]
-                        probs = torch.softmax(logits.float(), dim=1).cpu().numpy()
+                    probs = torch.softmax(teacher_logits, dim=1).cpu().numpy()
                     targets = np.concatenate([targets, probs[soft_idx]])
                 head = MixingHead(
                     X32.shape[1], H_np.shape[1], n_classes,
@@ -480,7 +479,8 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
 
             # 4. feature contribution ratio on the validation nodes.
             next(steps, None)
-            self._fit_fcr(A, X32, y_enc, train_idx, val_idx, n_classes)
+            gnn_pred = teacher_logits.argmax(dim=1).cpu().numpy()
+            self._fit_fcr(A, X32, y_enc, train_idx, val_idx, n_classes, gnn_pred)
 
         self.history_ = {"teacher": self.teacher_net_.history,
                          "distill": self.distill_net_.history}
@@ -489,15 +489,11 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
         self.n_embedding_ = H_np.shape[1]
         return self
 
-    def _fit_fcr(self, A, X32, y_enc, train_idx, val_idx, n_classes):
+    def _fit_fcr(self, A, X32, y_enc, train_idx, val_idx, n_classes, gnn_pred):
         if len(val_idx) == 0:
             self.fcr_scores_ = {"gnn": np.nan, "mlp": np.nan, "lp": np.nan}
             self.feature_contribution_ratio_ = np.nan
             return
-        with torch.no_grad():
-            self.teacher_net_.module_.eval()
-            logits = self.teacher_net_.module_.layer_outputs()[-1]
-            gnn_pred = logits.argmax(dim=1).cpu().numpy()
         y_val = y_enc[val_idx]
         gnn = float(np.mean(gnn_pred[val_idx] == y_val))
         mlp_net = self._fit_classifier_net(

@@ -71,6 +71,11 @@ def _as_windows(X, name="X"):
     return np.ascontiguousarray(values)
 
 
+def _time_major(windows):
+    """(n, channels, timepoints) windows -> float32 tensor (n, timepoints, channels)."""
+    return torch.from_numpy(np.array(windows.transpose(0, 2, 1), dtype=np.float32))
+
+
 def _check_pair(real, synthetic):
     real = _as_windows(real, "real")
     synthetic = _as_windows(synthetic, "synthetic")
@@ -216,7 +221,7 @@ class TS2VecEncoder(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         self.n_channels_, self.n_timepoints_ = n_channels, length
         self.device_ = self._resolve_device()
         rng = check_random_state(self.random_state)
-        data = torch.from_numpy(np.array(X.transpose(0, 2, 1), dtype=np.float32))
+        data = _time_major(X)
         self.loss_curve_ = []
         with seeded(torch_seed(rng), self.device_):
             self.network_ = TS2VecNetwork(
@@ -282,11 +287,7 @@ class TS2VecEncoder(TorchEstimatorMixin, TransformerMixin, BaseEstimator):
         with torch.no_grad():
             self.network_.eval()
             for start in range(0, len(X), 512):
-                x = torch.from_numpy(
-                    np.array(
-                        X[start : start + 512].transpose(0, 2, 1), dtype=np.float32
-                    )
-                ).to(self.device_)
+                x = _time_major(X[start : start + 512]).to(self.device_)
                 out.append(to_numpy(self.network_(x).max(dim=1).values))
         return np.concatenate(out).astype(np.float64)
 
@@ -523,13 +524,9 @@ def discriminative_score(
 
     real_train, real_test = split(real)
     fake_train, fake_test = split(synthetic)
-
-    def to_t(a):
-        return torch.from_numpy(np.array(a.transpose(0, 2, 1), dtype=np.float32))
-
-    X_train = to_t(np.concatenate([real_train, fake_train]))
+    X_train = _time_major(np.concatenate([real_train, fake_train]))
     y_train = torch.cat([torch.ones(len(real_train)), torch.zeros(len(fake_train))])
-    X_test = to_t(np.concatenate([real_test, fake_test]))
+    X_test = _time_major(np.concatenate([real_test, fake_test]))
     y_test = np.concatenate([np.ones(len(real_test)), np.zeros(len(fake_test))])
     with seeded(torch_seed(rng)):
         model = _GRUHead(n_channels, hidden, per_step=False)
