@@ -249,7 +249,10 @@ def overhead(params, repeats):
         def fit_mlp1(nodes):
             mlp1 = StudentMLP(X.shape[1], H.shape[1], s_hidden,
                               fixed.get("distill_dropout", 0.5))
-            opt = torch.optim.Adam(mlp1.parameters(), lr=0.01)
+            opt = torch.optim.Adam(
+                mlp1.parameters(), lr=0.01,
+                weight_decay=fixed.get("distill_weight_decay", 2e-4),
+            )
             Xd = as_tensor(X[nodes])
             for _ in range(s_epochs):
                 mlp1.train()
