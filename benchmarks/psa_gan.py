@@ -26,6 +26,11 @@ tensorflow 2.11 and numpy 1.26, ``ydata-synthetic`` tensorflow 2.15, numpy<2
 and pandas<3; ``tsgm`` implements TimeGAN in TensorFlow/Keras), so it is left out
 and reported as such.
 
+Progressive growing adds a block every ``--growth-epochs`` epochs (25 in the
+full protocol, so all blocks are in after 50 of 300 stock epochs and most of
+training is at full length; 0 splits training into equal stages per length,
+the quick configuration).
+
 Run ``python benchmarks/psa_gan.py`` for the quick configuration (fewer
 epochs, strided windows, one seed) or ``--full`` for the paper-sized protocol
 (3 seeds, stride 1, more epochs); every size is also a flag. Results go to
@@ -45,6 +50,7 @@ QUICK = dict(
     seeds=1,
     epochs=30,
     stock_epochs=30,
+    growth_epochs=0,
     stride=32,
     stock_stride=2,
     windows=(64,),
@@ -63,6 +69,7 @@ FULL = dict(
     seeds=3,
     epochs=200,
     stock_epochs=300,
+    growth_epochs=25,
     stride=1,
     stock_stride=1,
     windows=(64, 128),
@@ -201,6 +208,7 @@ def make_generator(model, window, cfg, seed, epochs, stride):
         hidden=cfg["hidden"],
         batch_size=cfg["batch_size"],
         max_epochs=epochs,
+        growth_epochs=cfg["growth_epochs"] or None,  # 0: equal stages
         random_state=seed,
         **ABLATIONS[model],
     )

@@ -58,6 +58,7 @@ class _PSAGANNet(skorch.NeuralNet):
         moment_loss=1.0,
         progressive=True,
         fade_in=True,
+        growth_epochs=None,
         steps_per_epoch=1,
         **kwargs,
     ):
@@ -66,6 +67,7 @@ class _PSAGANNet(skorch.NeuralNet):
         self.moment_loss = moment_loss
         self.progressive = progressive
         self.fade_in = fade_in
+        self.growth_epochs = growth_epochs
         self.steps_per_epoch = steps_per_epoch
 
     def initialize_optimizer(self, *args, **kwargs):
@@ -88,6 +90,9 @@ class _PSAGANNet(skorch.NeuralNet):
             return n_blocks, 1.0
         total = max(self.max_epochs * self.steps_per_epoch, 1)
         stage = total / (n_blocks + 1)
+        if self.growth_epochs is not None:
+            # Never longer than an equal share, so full length is always reached.
+            stage = min(stage, self.growth_epochs * self.steps_per_epoch)
         depth = min(int(step // stage), n_blocks)
         if depth == 0 or not self.fade_in:
             return depth, 1.0
@@ -230,11 +235,15 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Weight ``lambda`` of the moment loss (``0``: ablation).
     progressive : bool, default=True
         Grow the networks from length 8 (``False``: train at full length
-        from the start, ablation). The epochs are split equally between the
-        stages.
+        from the start, ablation).
     fade_in : bool, default=True
         Fade each new block in during the first half of its stage (``False``:
         switch abruptly, ablation).
+    growth_epochs : int, default=None
+        Epochs spent at each length below the full one (its block's fade-in
+        included) before the next block is added; the remaining epochs train
+        at full length. ``None`` splits ``max_epochs`` equally between the
+        stages, and no stage is ever longer than that equal share.
     gan_loss : {"lsgan", "hinge", "wgan"}, default="lsgan"
         Adversarial loss. ``"wgan"`` relies on spectral normalisation for the
         Lipschitz constraint (no gradient penalty).
@@ -335,6 +344,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         "moment_loss": [Interval(Real, 0, None, closed="left")],
         "progressive": ["boolean"],
         "fade_in": ["boolean"],
+        "growth_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "gan_loss": [StrOptions({"lsgan", "hinge", "wgan"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -356,6 +366,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         moment_loss=1.0,
         progressive=True,
         fade_in=True,
+        growth_epochs=None,
         gan_loss="lsgan",
         max_epochs=100,
         batch_size=64,
@@ -375,6 +386,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         self.moment_loss = moment_loss
         self.progressive = progressive
         self.fade_in = fade_in
+        self.growth_epochs = growth_epochs
         self.gan_loss = gan_loss
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -520,6 +532,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
                 moment_loss=self.moment_loss,
                 progressive=self.progressive,
                 fade_in=self.fade_in,
+                growth_epochs=self.growth_epochs,
                 steps_per_epoch=math.ceil(len(windows) / batch_size),
             )
             self.net_.fit(data, None)

@@ -170,6 +170,23 @@ def test_progressive_growing_schedule():
     assert {h["depth"] for h in flat.net_.history} == {2}
 
 
+@pytest.mark.parametrize(
+    "growth_epochs, expected",
+    [(1, [0, 1, 2, 2, 2, 2]), (100, [0, 0, 1, 1, 2, 2])],  # 100: capped at 6/3
+)
+def test_growth_epochs_sets_the_stage_length(growth_epochs, expected):
+    X = _sines(n_series=4, n_timepoints=40)
+    gan = PSAGANGenerator(
+        window_length=32,
+        max_epochs=6,
+        growth_epochs=growth_epochs,
+        batch_size=8,
+        hidden=4,
+        random_state=0,
+    ).fit(X)
+    assert [h["depth"] for h in gan.net_.history] == expected
+
+
 def test_self_attention_gamma_starts_at_zero_and_learns():
     X = _sines(n_series=4, n_timepoints=40)
     gan = PSAGANGenerator(
