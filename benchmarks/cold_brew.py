@@ -210,10 +210,13 @@ def overhead(params, repeats):
             X, y, adjacency=A, validation_mask=cora.val_mask
         )
 
-    hidden = tuple(fixed.get("hidden_sizes", (64,)))
-    s_hidden = tuple(fixed.get("student_hidden_sizes", (128,)))
-    epochs = fixed.get("max_epochs", 200)
-    s_epochs = fixed.get("student_max_epochs", 300)
+    # the estimator's own defaults, so the loop cannot drift from them
+    cfg = ColdBrewClassifier(**fixed).get_params()
+    hidden = tuple(cfg["hidden_sizes"])
+    s_hidden = tuple(cfg["student_hidden_sizes"])
+    epochs = cfg["max_epochs"]
+    s_epochs = cfg["student_max_epochs"]
+    s_lr = cfg["student_lr"]
 
     def train_classifier(model, inputs, y_t, val_inputs, y_v, lr, wd, n_epochs):
         opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=wd)
@@ -237,10 +240,10 @@ def overhead(params, repeats):
         y_t = torch.as_tensor(target)
         teacher = ColdBrewGCN(as_tensor(X), sparse_tensor(normalized_adjacency(A)),
                               n_classes, hidden_sizes=hidden, se_layers=(True, False),
-                              se_reg=fixed.get("se_reg", 32.0))
+                              se_reg=cfg["se_reg"])
         idx_t, idx_v = torch.as_tensor(train), torch.as_tensor(val)
         train_classifier(teacher, (idx_t,), y_t[idx_t], (idx_v,), y_t[idx_v],
-                         0.01, 5e-4, epochs)
+                         cfg["lr"], cfg["weight_decay"], epochs)
         H = teacher.embeddings()
         ref = np.flatnonzero(node_degree(A) > 0)
         labelled = np.concatenate([train, val])
@@ -248,11 +251,9 @@ def overhead(params, repeats):
 
         def fit_mlp1(nodes):
             mlp1 = StudentMLP(X.shape[1], H.shape[1], s_hidden,
-                              fixed.get("distill_dropout", 0.5))
-            opt = torch.optim.Adam(
-                mlp1.parameters(), lr=0.01,
-                weight_decay=fixed.get("distill_weight_decay", 2e-4),
-            )
+                              cfg["distill_dropout"])
+            opt = torch.optim.Adam(mlp1.parameters(), lr=s_lr,
+                                   weight_decay=cfg["distill_weight_decay"])
             Xd = as_tensor(X[nodes])
             for _ in range(s_epochs):
                 mlp1.train()
@@ -277,7 +278,7 @@ def overhead(params, repeats):
         with torch.no_grad():
             pos = np.full(X.shape[0], -1)
             pos[ref] = np.arange(len(ref))
-            e_tilde = virtual_neighbourhood(e_hat, H[ref], 3,
+            e_tilde = virtual_neighbourhood(e_hat, H[ref], cfg["top_k"],
                                             exclude=torch.as_tensor(pos[rows]))
             teacher.eval()
             probs = torch.softmax(teacher.layer_outputs()[-1], dim=1)
@@ -285,12 +286,13 @@ def overhead(params, repeats):
         nt = len(train) + len(soft)
         targets = torch.cat([F.one_hot(y_t[idx_t], n_classes).float(),
                              probs[torch.as_tensor(soft)]])
-        head = MixingHead(X.shape[1], H.shape[1], n_classes, s_hidden, 0.5)
+        s_drop, s_wd = cfg["student_dropout"], cfg["student_weight_decay"]
+        head = MixingHead(X.shape[1], H.shape[1], n_classes, s_hidden, s_drop)
         train_classifier(head, (as_tensor(X[rows[:nt]]), E[:nt]), targets,
-                         (as_tensor(X[val]), E[nt:]), y_t[idx_v], 0.01, 0.0, s_epochs)
-        base = StudentMLP(X.shape[1], n_classes, s_hidden, 0.5)
+                         (as_tensor(X[val]), E[nt:]), y_t[idx_v], s_lr, s_wd, s_epochs)
+        base = StudentMLP(X.shape[1], n_classes, s_hidden, s_drop)
         train_classifier(base, (as_tensor(X[train]),), y_t[idx_t],
-                         (as_tensor(X[val]),), y_t[idx_v], 0.01, 0.0, s_epochs)
+                         (as_tensor(X[val]),), y_t[idx_v], s_lr, s_wd, s_epochs)
         label_propagation(A, np.where(cora.train_mask, target, -1))
 
     timings = {"toolkit": [], "hand_written": []}
