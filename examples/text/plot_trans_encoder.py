@@ -54,9 +54,9 @@ judged = np.array([s for _, _, s in tickets])
 # %%
 # Trans-encode
 # ------------
-# One bi -> cross -> bi cycle. On a data set of realistic size keep the paper's
-# settings (the defaults: 3 cycles, cross-encoder learning rate 2e-5); with 16
-# pairs there are only a few optimisation steps, so we raise the learning rate.
+# One bi -> cross -> bi cycle. On a data set of realistic size keep the
+# defaults (3 cycles, cross-encoder learning rate 5e-5); with 16 pairs there
+# are only a few optimisation steps, so we raise the learning rate.
 model = TransEncoder(
     n_cycles=1,
     cross_epochs=2 if FAST else 6,
