@@ -38,6 +38,17 @@ def spearman100(pred, gold):
     return 100.0 * float(spearmanr(pred, gold).statistic)
 
 
+def load_sts():
+    """STS-B and all its pairs (train, dev, test), or (None, None) when absent."""
+    from sklearn_iclr.datasets import load_sts_benchmark
+
+    if data_home() is None:
+        print("STS-B not found: set SKLEARN_ICLR_DATA (see ../shared/data/README.md)")
+        return None, None
+    sts = load_sts_benchmark(download_if_missing=False)
+    return sts, np.concatenate([sts.train.pairs, sts.dev.pairs, sts.test.pairs])
+
+
 def bi_scores(model, pairs, batch_size=64):
     a = model.encode(list(pairs[:, 0]), batch_size=batch_size, convert_to_numpy=True,
                      normalize_embeddings=True)
@@ -128,14 +139,11 @@ def main(argv=None):
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    from sklearn_iclr.datasets import load_sts_benchmark
     from sklearn_iclr.text import TransEncoder
 
-    if data_home() is None:
-        print("STS-B not found: set SKLEARN_ICLR_DATA (see ../shared/data/README.md)")
+    sts, all_pairs = load_sts()
+    if sts is None:
         return 1
-    sts = load_sts_benchmark(download_if_missing=False)
-    all_pairs = np.concatenate([sts.train.pairs, sts.dev.pairs, sts.test.pairs])
     test_sentences = list(dict.fromkeys(sts.test.pairs.ravel().tolist()))
 
     config = {"mode": "full" if args.full else "quick", "seed": args.seed,
