@@ -25,7 +25,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from _harness import print_table, save_plot, write_results  # noqa: E402
-from trans_encoder import load_sts  # noqa: E402
+from trans_encoder import load_sts, spearman100  # noqa: E402
 
 
 def main(argv=None):
@@ -39,7 +39,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     import torch
-    from scipy.stats import spearmanr
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -53,19 +52,18 @@ def main(argv=None):
     splits = {"dev": (slice(n_train, n_train + n_dev), sts.dev.scores),
               "test": (slice(n_train + n_dev, None), sts.test.scores)}
 
-    def spearman100(scores):
-        return {name: 100 * float(spearmanr(scores[sl], gold).statistic)
-                for name, (sl, gold) in splits.items()}
-
     config = {"cross_epochs": args.cross_epochs, "seed": args.seed,
               "torch_threads": torch.get_num_threads(), "n_pairs": len(pairs)}
+    # The estimator's private steps, so the sweep trains exactly as fit does.
+    # The starting model's scores, hence the cross-encoder's labels, do not
+    # depend on the rate: computed once.
+    est = TransEncoder(cross_epochs=args.cross_epochs)
+    est.device_ = "cpu"
+    start_scores = est._bi_scores(est._load_bi(None), a, b)
+    labels = np.clip(start_scores, 0.0, 1.0)
     rows = []
     for lr in args.lrs:
-        # The estimator's private steps, so the sweep trains exactly as fit does.
-        est = TransEncoder(cross_lr=lr, cross_epochs=args.cross_epochs)
-        est.device_ = "cpu"
-        start = est._load_bi(None)
-        labels = np.clip(est._bi_scores(start, a, b), 0.0, 1.0)
+        est.set_params(cross_lr=lr)
         t0 = time.perf_counter()
         cross = est._train_cross(est._load_cross(None, None, args.seed), a, b, labels,
                                  args.seed)
@@ -73,11 +71,11 @@ def main(argv=None):
         cross_scores = est._cross_scores(cross, a, b)
         bi = est._train_bi(est._load_bi(None), a, b, cross_scores, args.seed + 1)
         row = {"cross_lr": lr, "cross_seconds": cross_seconds}
-        for prefix, scores in (("start", est._bi_scores(start, a, b)),
+        for prefix, scores in (("start", start_scores),
                                ("cross", cross_scores),
                                ("bi", est._bi_scores(bi, a, b))):
-            for split, value in spearman100(scores).items():
-                row[f"{prefix}_{split}"] = value
+            for split, (rows_of_split, gold) in splits.items():
+                row[f"{prefix}_{split}"] = spearman100(scores[rows_of_split], gold)
         rows.append(row)
         print_table([row], title=f"cross_lr={lr:g}")
         write_results(args.name, {"rows": rows}, config=config)
