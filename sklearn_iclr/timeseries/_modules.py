@@ -135,6 +135,9 @@ class PSAGenerator(nn.Module):
         Channels of the context window (0: unconditional; PSA-GAN-C otherwise).
     self_attention : bool
         Whether every block has a residual self-attention layer.
+    block_noise : bool
+        Whether every upsampling block also reads ``noise_channels`` channels
+        of fresh Gaussian noise at its own length.
     """
 
     def __init__(
@@ -148,6 +151,7 @@ class PSAGenerator(nn.Module):
         context_channels=0,
         context_length=0,
         self_attention=True,
+        block_noise=False,
     ):
         super().__init__()
         self.n_channels = n_channels
@@ -168,8 +172,11 @@ class PSAGenerator(nn.Module):
             self.context_summary = None
         self.cond = cond
         self.stem = _Block(noise_channels + cond, hidden, self_attention)
+        self.block_noise = block_noise
+        extra = noise_channels if block_noise else 0
         self.blocks = nn.ModuleList(
-            _Block(hidden + cond, hidden, self_attention) for _ in range(self.n_blocks)
+            _Block(hidden + cond + extra, hidden, self_attention)
+            for _ in range(self.n_blocks)
         )
         self.outputs = nn.ModuleList(
             nn.Conv1d(hidden, n_channels, 1) for _ in range(self.n_blocks + 1)
@@ -210,8 +217,12 @@ class PSAGenerator(nn.Module):
             previous = h
             h = F.interpolate(h, scale_factor=2, mode="linear")
             length = h.shape[-1]
-            cond = self._condition(batch, length, series, context_code, device)
-            h = self.blocks[k](torch.cat([h, cond], dim=1))
+            parts = [h, self._condition(batch, length, series, context_code, device)]
+            if self.block_noise:
+                parts.append(
+                    torch.randn(batch, self.noise_channels, length, device=device)
+                )
+            h = self.blocks[k](torch.cat(parts, dim=1))
         out = self.outputs[depth](h)
         if depth > 0 and alpha < 1.0:
             skip = F.interpolate(

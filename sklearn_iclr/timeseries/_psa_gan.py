@@ -244,6 +244,12 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         included) before the next block is added; the remaining epochs train
         at full length. ``None`` splits ``max_epochs`` equally between the
         stages, and no stage is ever longer than that equal share.
+    block_noise : bool, default=False
+        Also feed ``noise_channels`` channels of fresh Gaussian noise to every
+        upsampling block of the generator, at that block's length, as the time
+        feature is. ``False`` is the paper's generator, whose only noise is at
+        length 8; its windows come out smoother than random-walk-like data
+        (see the User Guide).
     gan_loss : {"lsgan", "hinge", "wgan"}, default="lsgan"
         Adversarial loss. ``"wgan"`` relies on spectral normalisation for the
         Lipschitz constraint (no gradient penalty).
@@ -345,6 +351,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         "progressive": ["boolean"],
         "fade_in": ["boolean"],
         "growth_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "block_noise": ["boolean"],
         "gan_loss": [StrOptions({"lsgan", "hinge", "wgan"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -367,6 +374,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         progressive=True,
         fade_in=True,
         growth_epochs=None,
+        block_noise=False,
         gan_loss="lsgan",
         max_epochs=100,
         batch_size=64,
@@ -387,6 +395,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         self.progressive = progressive
         self.fade_in = fade_in
         self.growth_epochs = growth_epochs
+        self.block_noise = block_noise
         self.gan_loss = gan_loss
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -551,6 +560,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             context_channels=n_channels if self.context_length else 0,
             context_length=self.context_length,
             self_attention=self.self_attention,
+            block_noise=self.block_noise,
         )
         discriminator = PSADiscriminator(
             n_channels,

@@ -142,6 +142,7 @@ def test_conditional_generator_continues_contexts():
         {"scaling": "window"},
         {"scaling": "none"},
         {"embedding_dim": 0},
+        {"block_noise": True},
     ],
 )
 def test_ablations_and_options_train(params):
@@ -194,6 +195,30 @@ def test_self_attention_gamma_starts_at_zero_and_learns():
     ).fit(X)
     gammas = [p.item() for n, p in gan.generator_.named_parameters() if "gamma" in n]
     assert gammas and any(g != 0.0 for g in gammas)
+
+
+def test_block_noise_draws_fresh_noise_at_every_length():
+    """With block_noise, equal length-8 noise no longer fixes the window."""
+    from sklearn_iclr._torch import torch
+
+    X = _sines(n_series=4, n_timepoints=40)
+    outputs = {}
+    for block_noise in (False, True):
+        gan = PSAGANGenerator(
+            window_length=32, block_noise=block_noise, random_state=0, **TINY
+        ).fit(X)
+        generator = gan.generator_
+        noise = torch.randn(3, generator.noise_channels, 8)
+        series = torch.zeros(3, dtype=torch.long)
+        with torch.no_grad():
+            outputs[block_noise] = [
+                generator(noise, series=series).numpy() for _ in range(2)
+            ]
+        inputs = {block.conv.in_channels for block in generator.blocks}
+        extra = TINY["noise_channels"] if block_noise else 0
+        assert inputs == {TINY["hidden"] + generator.cond + extra}
+    np.testing.assert_array_equal(*outputs[False])
+    assert not np.allclose(*outputs[True])
 
 
 def test_pickle_round_trip_samples_the_same():
