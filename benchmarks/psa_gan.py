@@ -14,7 +14,8 @@ What is measured, side by side on the same windows:
    Each row also records the roughness of the windows (median std and
    lag-1 autocorrelation of their increments), with the real windows as a
    "real data" row. ``--block-noise 1`` trains every GAN with
-   ``block_noise=True`` (fresh noise at every length of the generator).
+   ``block_noise=True`` (fresh noise at every length of the generator), and
+   ``--window-scaling 1`` with ``scaling="window"`` instead of per series.
 3. **Downstream**: a Ridge forecaster of the last ``horizon`` steps of a window
    from the preceding ones, trained on real windows vs real + synthetic, tested
    on held-out (later) real windows: NRMSE.
@@ -56,6 +57,7 @@ QUICK = dict(
     stock_epochs=30,
     growth_epochs=0,
     block_noise=0,
+    window_scaling=0,
     stride=32,
     stock_stride=2,
     windows=(64,),
@@ -76,6 +78,7 @@ FULL = dict(
     stock_epochs=300,
     growth_epochs=25,
     block_noise=0,
+    window_scaling=0,
     stride=1,
     stock_stride=1,
     windows=(64, 128),
@@ -216,6 +219,7 @@ def make_generator(model, window, cfg, seed, epochs, stride):
         max_epochs=epochs,
         growth_epochs=cfg["growth_epochs"] or None,  # 0: equal stages
         block_noise=bool(cfg["block_noise"]),
+        scaling="window" if cfg["window_scaling"] else "series",
         random_state=seed,
         **ABLATIONS[model],
     )
