@@ -16,6 +16,11 @@ What is measured, side by side on the same windows:
    "real data" row. ``--block-noise 1`` trains every GAN with
    ``block_noise=True`` (fresh noise at every length of the generator), and
    ``--window-scaling 1`` with ``scaling="window"`` instead of per series.
+   Two reference "generators" made of real training windows can be added to
+   ``--models``: ``real_bootstrap`` (the windows drawn with replacement: the
+   floor of Context-FID on this many windows) and ``real_shuffled_scale``
+   (real shapes with another real window's min and range: the floor of
+   ``scaling="window"``, which learns shapes apart from scales).
 3. **Downstream**: a Ridge forecaster of the last ``horizon`` steps of a window
    from the preceding ones, trained on real windows vs real + synthetic, tested
    on held-out (later) real windows: NRMSE.
@@ -201,6 +206,37 @@ class ARSampler:
         return out
 
 
+class RealWindowSampler:
+    """Reference rows made of the real training windows themselves.
+
+    ``shuffle_scale=False`` draws them with replacement: the Context-FID a
+    generator that memorised its data would get, the floor set by the finite
+    number of windows. ``shuffle_scale=True`` gives each drawn window's min-max
+    shape the minimum and range of another drawn window: the best a generator
+    trained with ``scaling="window"`` can do, since it learns shapes and is
+    rescaled by an independently drawn training window's scale.
+    """
+
+    def __init__(self, window, stride, shuffle_scale, random_state=0):
+        self.window, self.stride = window, stride
+        self.shuffle_scale, self.random_state = shuffle_scale, random_state
+
+    def fit(self, panel):
+        self.windows_ = sliding(panel, self.window, self.stride)
+        return self
+
+    def sample(self, n, random_state=None):
+        rng = np.random.RandomState(
+            self.random_state if random_state is None else random_state
+        )
+        windows = self.windows_[rng.randint(len(self.windows_), size=n)]
+        if not self.shuffle_scale:
+            return windows
+        scales = self.windows_[rng.randint(len(self.windows_), size=n)]
+        lo, hi = scales.min(axis=2, keepdims=True), scales.max(axis=2, keepdims=True)
+        return _minmax(windows, axis=2) * (hi - lo) + lo
+
+
 # ----------------------------------------------------------------------------
 # models
 # ----------------------------------------------------------------------------
@@ -211,6 +247,10 @@ def make_generator(model, window, cfg, seed, epochs, stride):
 
     if model == "ar_baseline":
         return ARSampler(window, random_state=seed)
+    if model in ("real_bootstrap", "real_shuffled_scale"):
+        return RealWindowSampler(
+            window, stride, model == "real_shuffled_scale", random_state=seed
+        )
     return PSAGANGenerator(
         window_length=window,
         stride=stride,

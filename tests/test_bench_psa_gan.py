@@ -1,0 +1,59 @@
+"""The PSA-GAN benchmark's reference rows are made of real windows as documented."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+@pytest.fixture
+def bench(monkeypatch):
+    # psa_gan.py imports its sibling _harness as a top-level module.
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    spec = importlib.util.spec_from_file_location(
+        "_bench_psa_gan", BENCHMARKS / "psa_gan.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    yield module
+    sys.modules.pop("_harness", None)
+
+
+@pytest.fixture
+def panel():
+    rng = np.random.RandomState(0)
+    return np.cumsum(rng.normal(size=(3, 1, 200)), axis=2)
+
+
+def _keys(windows):
+    return {w.tobytes() for w in windows}
+
+
+def _scales(windows):
+    return np.round(np.stack([windows.min(axis=2), windows.max(axis=2)], 1), 10)
+
+
+def test_real_bootstrap_draws_training_windows(bench, panel):
+    sampler = bench.make_generator("real_bootstrap", 16, {}, 0, 0, 8).fit(panel)
+    train = bench.sliding(panel, 16, 8)
+    fake = sampler.sample(50, random_state=1)
+    assert fake.shape == (50, 1, 16)
+    assert _keys(fake) <= _keys(train)
+    np.testing.assert_array_equal(fake, sampler.sample(50, random_state=1))
+
+
+def test_real_shuffled_scale_pairs_real_shapes_with_real_scales(bench, panel):
+    sampler = bench.make_generator("real_shuffled_scale", 16, {}, 0, 0, 8).fit(panel)
+    train = bench.sliding(panel, 16, 8)
+    fake = sampler.sample(200, random_state=1)
+    assert fake.shape == (200, 1, 16)
+    # Each window has a training window's shape ...
+    shapes = _keys(np.round(bench._minmax(train, axis=2), 10))
+    assert _keys(np.round(bench._minmax(fake, axis=2), 10)) <= shapes
+    # ... and a training window's min and max, mostly not its own.
+    assert _keys(_scales(fake)) <= _keys(_scales(train))
+    assert _keys(fake) - _keys(train)
