@@ -218,7 +218,8 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Min-max scaling to [0, 1] per series and channel (``"series"``, the
         TimeGAN protocol), per window and channel (``"window"``; synthetic
         windows are rescaled with the scale of a randomly drawn training
-        window), or none. PSA-GAN-C (``context_length > 0``) always scales
+        window, so the generator learns shapes apart from scales and any
+        link between the two is lost), or none. PSA-GAN-C (``context_length > 0``) always scales
         a window by the min and max of its context, the only values known when
         continuing a series. A channel constant over a series (or window) has
         no range: it is generated as that constant.
