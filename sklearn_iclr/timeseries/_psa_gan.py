@@ -219,10 +219,11 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         TimeGAN protocol), per window and channel (``"window"``; synthetic
         windows are rescaled with the scale of a randomly drawn training
         window, so the generator learns shapes apart from scales and any
-        link between the two is lost), or none. PSA-GAN-C (``context_length > 0``) always scales
-        a window by the min and max of its context, the only values known when
-        continuing a series. A channel constant over a series (or window) has
-        no range: it is generated as that constant.
+        link between the two is lost), or none. PSA-GAN-C
+        (``context_length > 0``) always scales a window by the min and max of
+        its context, the only values known when continuing a series. A
+        channel constant over a series (or window) has no range: it is
+        generated as that constant.
     hidden : int, default=32
         Channels of every generator and discriminator block.
     noise_channels : int, default=8
