@@ -355,10 +355,10 @@ def increment_stats(windows):
     """
     steps = np.diff(windows, axis=-1).reshape(-1, windows.shape[-1] - 1)
     centred = steps - steps.mean(axis=1, keepdims=True)
-    var = centred.var(axis=1)
+    var = (centred**2).mean(axis=1)
     lag1 = (centred[:, 1:] * centred[:, :-1]).mean(axis=1) / np.where(var > 0, var, 1.0)
     return {
-        "increment_std": float(np.median(steps.std(axis=1))),
+        "increment_std": float(np.median(np.sqrt(var))),
         "increment_autocorr": float(np.median(lag1)),
     }
 
