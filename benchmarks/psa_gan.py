@@ -15,7 +15,9 @@ What is measured, side by side on the same windows:
    lag-1 autocorrelation of their increments), with the real windows as a
    "real data" row. ``--block-noise 1`` trains every GAN with
    ``block_noise=True`` (fresh noise at every length of the generator), and
-   ``--window-scaling 1`` with ``scaling="window"`` instead of per series.
+   ``--window-scaling 1`` with ``scaling="window"`` instead of per series;
+   ``--scale-condition 1`` adds ``condition_on_scale=True`` (each window's
+   shape generated for a training window's minimum and range).
    Two reference "generators" made of real training windows can be added to
    ``--models``: ``real_bootstrap`` (the windows drawn with replacement: the
    floor of Context-FID on this many windows) and ``real_shuffled_scale``
@@ -43,8 +45,9 @@ the quick configuration).
 
 Run ``python benchmarks/psa_gan.py`` for the quick configuration (fewer
 epochs, strided windows, one seed) or ``--full`` for the paper-sized protocol
-(3 seeds, stride 1, more epochs); every size is also a flag. Results go to
-``benchmarks/results/psa_gan.json`` and ``psa_gan_*.png``.
+(3 seeds, stride 1, more epochs); every size is also a flag, and
+``--first-seed`` lets the seeds of one protocol run in separate processes.
+Results go to ``benchmarks/results/psa_gan.json`` and ``psa_gan_*.png``.
 """
 
 import argparse
@@ -58,11 +61,13 @@ from _harness import data_home, measure, print_table, save_plot, write_results
 
 QUICK = dict(
     seeds=1,
+    first_seed=0,
     epochs=30,
     stock_epochs=30,
     growth_epochs=0,
     block_noise=0,
     window_scaling=0,
+    scale_condition=0,
     stride=32,
     stock_stride=2,
     windows=(64,),
@@ -79,11 +84,13 @@ QUICK = dict(
 )
 FULL = dict(
     seeds=3,
+    first_seed=0,
     epochs=200,
     stock_epochs=300,
     growth_epochs=25,
     block_noise=0,
     window_scaling=0,
+    scale_condition=0,
     stride=1,
     stock_stride=1,
     windows=(64, 128),
@@ -260,6 +267,7 @@ def make_generator(model, window, cfg, seed, epochs, stride):
         growth_epochs=cfg["growth_epochs"] or None,  # 0: equal stages
         block_noise=bool(cfg["block_noise"]),
         scaling="window" if cfg["window_scaling"] else "series",
+        condition_on_scale=bool(cfg["scale_condition"]),
         random_state=seed,
         **ABLATIONS[model],
     )
@@ -319,7 +327,7 @@ def run_stock(cfg, rows, raw):
             "fit_s": 0.0,
         }
     )
-    for seed in range(cfg["seeds"]):
+    for seed in range(cfg["first_seed"], cfg["first_seed"] + cfg["seeds"]):
         for model in cfg["stock_models"]:
             gen = make_generator(
                 model, window, cfg, seed, cfg["stock_epochs"], cfg["stock_stride"]
@@ -388,7 +396,7 @@ def run_context_fid(cfg, name, window, rows, raw):
             **increment_stats(eval_real),
         }
     )
-    for seed in range(cfg["seeds"]):
+    for seed in range(cfg["first_seed"], cfg["first_seed"] + cfg["seeds"]):
         for model in cfg["models"]:
             gen = make_generator(model, window, cfg, seed, cfg["epochs"], cfg["stride"])
             seconds = fit_generator(gen, train_panel)

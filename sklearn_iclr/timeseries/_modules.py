@@ -138,6 +138,9 @@ class PSAGenerator(nn.Module):
     block_noise : bool
         Whether every upsampling block also reads ``noise_channels`` channels
         of fresh Gaussian noise at its own length.
+    scale_channels : int
+        Width of a per-window condition vector (the window's standardised
+        minimum and range) fed to every block as constant channels (0: none).
     """
 
     def __init__(
@@ -152,6 +155,7 @@ class PSAGenerator(nn.Module):
         context_length=0,
         self_attention=True,
         block_noise=False,
+        scale_channels=0,
     ):
         super().__init__()
         self.n_channels = n_channels
@@ -161,6 +165,8 @@ class PSAGenerator(nn.Module):
         self.context_channels = context_channels
         self.embedding = nn.Embedding(n_series, embedding_dim) if n_series > 1 else None
         cond = 1 + (embedding_dim if self.embedding is not None else 0)
+        self.scale_channels = scale_channels
+        cond += scale_channels
         if context_channels:
             # PSA-GAN-C: the context window is summarised by a linear map onto
             # `context_summary` channels at length 8 and fed to every block.
@@ -182,19 +188,24 @@ class PSAGenerator(nn.Module):
             nn.Conv1d(hidden, n_channels, 1) for _ in range(self.n_blocks + 1)
         )
 
-    def _condition(self, batch, length, series, context_code, device):
+    def _condition(self, batch, length, series, context_code, scale, device):
         parts = [positional_channel(batch, length, device)]
         if self.embedding is not None:
             parts.append(self.embedding(series).unsqueeze(-1).expand(-1, -1, length))
+        if self.scale_channels:
+            parts.append(scale.unsqueeze(-1).expand(-1, -1, length))
         if context_code is not None:
             parts.append(F.interpolate(context_code, size=length, mode="linear"))
         return torch.cat(parts, dim=1)
 
-    def forward(self, noise, series=None, context=None, depth=None, alpha=1.0):
+    def forward(
+        self, noise, series=None, context=None, depth=None, alpha=1.0, scale=None
+    ):
         """Generate series at length ``8 * 2**depth``.
 
         ``noise`` has shape (batch, noise_channels, 8); ``series`` holds series
-        indices (batch,); ``context`` is (batch, context_channels, context_length).
+        indices (batch,); ``context`` is (batch, context_channels, context_length);
+        ``scale`` is (batch, scale_channels).
         """
         depth = self.n_blocks if depth is None else depth
         batch, device = noise.shape[0], noise.device
@@ -207,7 +218,9 @@ class PSAGenerator(nn.Module):
             torch.cat(
                 [
                     noise,
-                    self._condition(batch, BASE_LENGTH, series, context_code, device),
+                    self._condition(
+                        batch, BASE_LENGTH, series, context_code, scale, device
+                    ),
                 ],
                 dim=1,
             )
@@ -217,7 +230,10 @@ class PSAGenerator(nn.Module):
             previous = h
             h = F.interpolate(h, scale_factor=2, mode="linear")
             length = h.shape[-1]
-            parts = [h, self._condition(batch, length, series, context_code, device)]
+            parts = [
+                h,
+                self._condition(batch, length, series, context_code, scale, device),
+            ]
             if self.block_noise:
                 parts.append(
                     torch.randn(batch, self.noise_channels, length, device=device)
@@ -235,8 +251,9 @@ class PSAGenerator(nn.Module):
 class PSADiscriminator(nn.Module):
     """Progressive discriminator mirroring :class:`PSAGenerator`.
 
-    It reads a series of length ``8 * 2**depth`` (plus a positional channel and,
-    for PSA-GAN-C, the context resampled to the same length), applies one block
+    It reads a series of length ``8 * 2**depth`` (plus a positional channel,
+    the window's scale condition when the generator has one and, for
+    PSA-GAN-C, the context resampled to the same length), applies one block
     and an average pooling per halving, and scores the length-8 features with a
     spectrally normalised linear layer.
     """
@@ -248,11 +265,13 @@ class PSADiscriminator(nn.Module):
         hidden=32,
         context_channels=0,
         self_attention=True,
+        scale_channels=0,
     ):
         super().__init__()
         self.n_blocks = n_blocks_for(length)
-        extra = 1 + context_channels
+        extra = 1 + context_channels + scale_channels
         self.context_channels = context_channels
+        self.scale_channels = scale_channels
         self.inputs = nn.ModuleList(
             _conv(n_channels + extra, hidden, 1) for _ in range(self.n_blocks + 1)
         )
@@ -263,19 +282,21 @@ class PSADiscriminator(nn.Module):
         self.final = _Block(hidden, hidden, self_attention)
         self.head = SNLinear(hidden * BASE_LENGTH, 1)
 
-    def _read(self, x, context, depth):
+    def _read(self, x, context, scale, depth):
         parts = [x, positional_channel(x.shape[0], x.shape[-1], x.device)]
+        if self.scale_channels:
+            parts.append(scale.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
         if self.context_channels:
             parts.append(F.interpolate(context, size=x.shape[-1], mode="linear"))
         return F.leaky_relu(self.inputs[depth](torch.cat(parts, dim=1)), 0.2)
 
-    def forward(self, x, context=None, depth=None, alpha=1.0):
+    def forward(self, x, context=None, depth=None, alpha=1.0, scale=None):
         depth = self.n_blocks if depth is None else depth
-        h = self._read(x, context, depth)
+        h = self._read(x, context, scale, depth)
         if depth > 0:
             h = F.avg_pool1d(self.blocks[depth - 1](h), 2)
             if alpha < 1.0:
-                skip = self._read(F.avg_pool1d(x, 2), context, depth - 1)
+                skip = self._read(F.avg_pool1d(x, 2), context, scale, depth - 1)
                 h = alpha * h + (1.0 - alpha) * skip
             for k in range(depth - 2, -1, -1):
                 h = F.avg_pool1d(self.blocks[k](h), 2)
@@ -291,8 +312,8 @@ class PSAGAN(nn.Module):
         self.generator = generator
         self.discriminator = discriminator
 
-    def forward(self, noise, series=None, context=None):
-        return self.generator(noise, series=series, context=context)
+    def forward(self, noise, series=None, context=None, scale=None):
+        return self.generator(noise, series=series, context=context, scale=scale)
 
 
 # --------------------------------------------------------------------------

@@ -119,6 +119,7 @@ class _PSAGANNet(skorch.NeuralNet):
         real = Xi["window"].to(self.device)
         series = Xi["series"].to(self.device)
         context = Xi["context"].to(self.device) if "context" in Xi else None
+        scale = Xi["scale"].to(self.device) if "scale" in Xi else None
         depth, alpha = self.schedule(self.global_step_)
         # Real windows at the current resolution, blended as the generator is.
         factor = real.shape[-1] // (BASE_LENGTH * 2**depth)
@@ -131,14 +132,15 @@ class _PSAGANNet(skorch.NeuralNet):
             real.shape[0], generator.noise_channels, BASE_LENGTH, device=self.device
         )
         fake = generator(
-            noise, series=series, context=context, depth=depth, alpha=alpha
+            noise, series=series, context=context, depth=depth, alpha=alpha, scale=scale
         )
+        cond = {"context": context, "depth": depth, "alpha": alpha, "scale": scale}
 
         # Discriminator update.
         self.optimizer_discriminator_.zero_grad()
         d_loss = self._adversarial(
-            discriminator(real, context=context, depth=depth, alpha=alpha),
-            discriminator(fake.detach(), context=context, depth=depth, alpha=alpha),
+            discriminator(real, **cond),
+            discriminator(fake.detach(), **cond),
             generator=False,
         )
         d_loss.backward()
@@ -148,7 +150,7 @@ class _PSAGANNet(skorch.NeuralNet):
         self.optimizer_.zero_grad()
         g_loss = self._adversarial(
             None,
-            discriminator(fake, context=context, depth=depth, alpha=alpha),
+            discriminator(fake, **cond),
             generator=True,
         )
         if self.moment_loss:
@@ -218,12 +220,12 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Min-max scaling to [0, 1] per series and channel (``"series"``, the
         TimeGAN protocol), per window and channel (``"window"``; synthetic
         windows are rescaled with the scale of a randomly drawn training
-        window, so the generator learns shapes apart from scales and any
-        link between the two is lost), or none. PSA-GAN-C
-        (``context_length > 0``) always scales a window by the min and max of
-        its context, the only values known when continuing a series. A
-        channel constant over a series (or window) has no range: it is
-        generated as that constant.
+        window, so the generator learns shapes apart from scales and, unless
+        ``condition_on_scale=True``, any link between the two is lost), or
+        none. PSA-GAN-C (``context_length > 0``) always scales a window by
+        the min and max of its context, the only values known when
+        continuing a series. A channel constant over a series (or window)
+        has no range: it is generated as that constant.
     hidden : int, default=32
         Channels of every generator and discriminator block.
     noise_channels : int, default=8
@@ -246,6 +248,14 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         included) before the next block is added; the remaining epochs train
         at full length. ``None`` splits ``max_epochs`` equally between the
         stages, and no stage is ever longer than that equal share.
+    condition_on_scale : bool, default=False
+        With ``scaling="window"`` only: feed each training window's minimum
+        and range (standardised over the training windows) to every block of
+        the generator and of the discriminator, and at sampling time draw
+        the series, minimum and range of a training window together and
+        generate a shape for them. The generator then learns how shapes
+        depend on level and range instead of pairing them at random. An
+        extension of the paper, which scales per series.
     block_noise : bool, default=False
         Also feed ``noise_channels`` channels of fresh Gaussian noise to every
         upsampling block of the generator, at that block's length, as the time
@@ -295,6 +305,8 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Minima used to rescale generated windows (per series or per window).
     scale_range_ : ndarray of shape (n_scales, n_channels)
         Ranges used to rescale generated windows.
+    scale_series_ : ndarray of shape (n_scales,)
+        Series each row of ``scale_min_`` and ``scale_range_`` comes from.
     series_weights_ : ndarray of shape (n_series,)
         Fraction of the training windows drawn from each series.
     device_ : str
@@ -353,6 +365,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         "progressive": ["boolean"],
         "fade_in": ["boolean"],
         "growth_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "condition_on_scale": ["boolean"],
         "block_noise": ["boolean"],
         "gan_loss": [StrOptions({"lsgan", "hinge", "wgan"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -376,6 +389,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         progressive=True,
         fade_in=True,
         growth_epochs=None,
+        condition_on_scale=False,
         block_noise=False,
         gan_loss="lsgan",
         max_epochs=100,
@@ -397,6 +411,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         self.progressive = progressive
         self.fade_in = fade_in
         self.growth_epochs = growth_epochs
+        self.condition_on_scale = condition_on_scale
         self.block_noise = block_noise
         self.gan_loss = gan_loss
         self.max_epochs = max_epochs
@@ -466,17 +481,21 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             windows = (windows - lo[..., None]) / _safe(rng_)[..., None]
             contexts = (contexts - lo[..., None]) / _safe(rng_)[..., None]
             self.scale_min_, self.scale_range_ = lo, rng_
+            self.scale_series_ = series
         elif self.scaling == "series":
             lo, rng_ = _minmax(panel, axis=2)
             windows = (windows - lo[series][..., None]) / _safe(rng_)[series][..., None]
             self.scale_min_, self.scale_range_ = lo, rng_
+            self.scale_series_ = np.arange(n_series)
         elif self.scaling == "window":
             lo, rng_ = _minmax(windows[:, :, :window], axis=2)
             windows = (windows - lo[..., None]) / _safe(rng_)[..., None]
             self.scale_min_, self.scale_range_ = lo, rng_
+            self.scale_series_ = series
         else:
             self.scale_min_ = np.zeros((1, n_channels))
             self.scale_range_ = np.ones((1, n_channels))
+            self.scale_series_ = np.zeros(1, dtype=np.int64)
         if strategy == "interpolate" and span != model_length:
             windows = _resample(windows, model_length)
         return window, model_length, strategy, windows, contexts, series
@@ -499,6 +518,14 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         self : PSAGANGenerator
             The fitted generator.
         """
+        if self.condition_on_scale and (
+            self.scaling != "window" or self.context_length
+        ):
+            raise ValueError(
+                "condition_on_scale=True needs scaling='window' and "
+                f"context_length=0; got scaling={self.scaling!r} and "
+                f"context_length={self.context_length}."
+            )
         panel, layout = self._validate_panel(X)
         n_series, n_channels, _ = panel.shape
         window, model_length, strategy, windows, contexts, series = self._windows(panel)
@@ -523,6 +550,11 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         }
         if contexts is not None:
             data["context"] = contexts.astype(np.float32)
+        if self.condition_on_scale:
+            features = np.hstack([self.scale_min_, self.scale_range_])
+            self._scale_center = features.mean(axis=0)
+            self._scale_spread = _safe(features.std(axis=0))
+            data["scale"] = self._scale_features(np.arange(len(features)))
         batch_size = min(self.batch_size, len(windows))
         with seeded(self._torch_seed(), self.device_):
             module = self._build_module(
@@ -552,6 +584,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         return self
 
     def _build_module(self, model_length, n_channels, n_series, use_embedding):
+        scale_channels = 2 * n_channels if self.condition_on_scale else 0
         generator = PSAGenerator(
             n_channels,
             model_length,
@@ -563,6 +596,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             context_length=self.context_length,
             self_attention=self.self_attention,
             block_noise=self.block_noise,
+            scale_channels=scale_channels,
         )
         discriminator = PSADiscriminator(
             n_channels,
@@ -570,8 +604,14 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             hidden=self.hidden,
             context_channels=n_channels if self.context_length else 0,
             self_attention=self.self_attention,
+            scale_channels=scale_channels,
         )
         return PSAGAN(generator, discriminator)
+
+    def _scale_features(self, rows):
+        """Standardised (minimum, range) of training windows ``rows``."""
+        features = np.hstack([self.scale_min_[rows], self.scale_range_[rows]])
+        return ((features - self._scale_center) / self._scale_spread).astype(np.float32)
 
     # ----------------------------------------------------------------- sample
     def sample(self, n_samples=1, random_state=None, context=None):
@@ -605,6 +645,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             )
         rng = check_random_state(random_state)
         n_channels = self.n_channels_
+        scale_code = None
         if self.context_length:
             if context is None:
                 raise ValueError(
@@ -628,6 +669,13 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             series = np.zeros(len(ctx), dtype=np.int64)
         elif context is not None:
             raise ValueError("context= is only for generators with context_length > 0.")
+        elif self.condition_on_scale:
+            # The series, minimum and range of one training window, together.
+            ctx_scaled = None
+            pick = rng.randint(len(self.scale_min_), size=n_samples)
+            series = self.scale_series_[pick]
+            lo, scale = self.scale_min_[pick], self.scale_range_[pick]
+            scale_code = self._scale_features(pick)
         else:
             ctx_scaled = None
             series = rng.choice(self.n_series_, size=n_samples, p=self.series_weights_)
@@ -665,7 +713,10 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
                     c = torch.as_tensor(
                         ctx_scaled[start:stop], dtype=torch.float32, device=self.device_
                     )
-                out.append(to_numpy(generator(noise, series=s, context=c)))
+                code = None
+                if scale_code is not None:
+                    code = torch.as_tensor(scale_code[start:stop], device=self.device_)
+                out.append(to_numpy(generator(noise, series=s, context=c, scale=code)))
         values = np.concatenate(out).astype(np.float64)
         if self.length_strategy_ == "crop":
             # Unconditional windows keep their middle steps, away from both

@@ -2,13 +2,25 @@
 
 INIT_PARAMS = {
     # Tiny networks and one epoch: the checks test the API, not the samples.
-    "PSAGANGenerator": {
-        "hidden": 4,
-        "noise_channels": 2,
-        "max_epochs": 1,
-        "batch_size": 32,
-        "random_state": 0,
-    },
+    # The second configuration adds the scale-conditioned networks.
+    "PSAGANGenerator": [
+        {
+            "hidden": 4,
+            "noise_channels": 2,
+            "max_epochs": 1,
+            "batch_size": 32,
+            "random_state": 0,
+        },
+        {
+            "hidden": 4,
+            "noise_channels": 2,
+            "max_epochs": 1,
+            "batch_size": 32,
+            "scaling": "window",
+            "condition_on_scale": True,
+            "random_state": 0,
+        },
+    ],
 }
 
 # Empty on purpose: PSAGANGenerator passes every check of scikit-learn 1.9.1.

@@ -143,6 +143,7 @@ def test_conditional_generator_continues_contexts():
         {"scaling": "none"},
         {"embedding_dim": 0},
         {"block_noise": True},
+        {"scaling": "window", "condition_on_scale": True},
     ],
 )
 def test_ablations_and_options_train(params):
@@ -219,6 +220,65 @@ def test_block_noise_draws_fresh_noise_at_every_length():
         assert inputs == {TINY["hidden"] + generator.cond + extra}
     np.testing.assert_array_equal(*outputs[False])
     assert not np.allclose(*outputs[True])
+
+
+def test_condition_on_scale_draws_series_and_scale_of_one_training_window(
+    monkeypatch,
+):
+    """Each sampled window is generated for, and rescaled by, one training window."""
+    from sklearn_iclr._torch import torch
+
+    levels = np.array([1.0, 10.0, 100.0])[:, None, None]
+    X = _sines(n_series=3, n_timepoints=48) * levels
+    gan = PSAGANGenerator(
+        window_length=16, scaling="window", condition_on_scale=True, **TINY
+    ).fit(X)
+    generator = gan.generator_
+    scale_channels = 2 * gan.n_channels_
+    assert generator.cond == 1 + gan.embedding_dim + scale_channels
+    assert generator.blocks[0].conv.in_channels == TINY["hidden"] + generator.cond
+    assert gan.net_.module_.discriminator.inputs[0].in_channels == 2 + scale_channels
+    # Windows are cut from series in order: rows of the scales follow them.
+    counts = np.bincount(gan.scale_series_, minlength=3)
+    np.testing.assert_allclose(counts / counts.sum(), gan.series_weights_)
+    assert np.all(np.diff(gan.scale_series_) >= 0)
+
+    # The condition changes the generated shape for the same noise.
+    noise = torch.randn(2, generator.noise_channels, 8)
+    zeros = torch.zeros(2, dtype=torch.long)
+    with torch.no_grad():
+        shapes = [
+            generator(noise, series=zeros, scale=torch.full((2, scale_channels), v))
+            for v in (-1.0, 1.0)
+        ]
+    assert not torch.allclose(*shapes)
+
+    # Constant output 0.5 in the scaled space: a sample is lo + 0.5 * range of
+    # the window it was drawn for; record the series and condition it got.
+    with torch.no_grad():
+        gan.generator_.outputs[-1].weight.zero_()
+        gan.generator_.outputs[-1].bias.fill_(0.5)
+    seen = []
+    forward = generator.forward
+    monkeypatch.setattr(
+        generator, "forward", lambda *a, **kw: seen.append(kw) or forward(*a, **kw)
+    )
+    out = gan.sample(40, random_state=0)[:, 0, 0]
+    series = seen[0]["series"].numpy()
+    code = seen[0]["scale"].numpy()
+    features = gan._scale_features(np.arange(len(gan.scale_min_)))
+    for value, s, c in zip(out, series, code, strict=True):
+        row = np.flatnonzero(np.all(np.isclose(features, c), axis=1))
+        assert len(row) and gan.scale_series_[row[0]] == s
+        lo, rng = gan.scale_min_[row[0], 0], gan.scale_range_[row[0], 0]
+        assert np.isclose(value, lo + 0.5 * rng)
+
+
+def test_condition_on_scale_needs_window_scaling():
+    for params in ({"scaling": "series"}, {"scaling": "window", "context_length": 4}):
+        gan = PSAGANGenerator(window_length=8, condition_on_scale=True, **params)
+        with pytest.raises(ValueError, match="condition_on_scale=True needs"):
+            gan.fit(_sines())
 
 
 def test_pickle_round_trip_samples_the_same():
