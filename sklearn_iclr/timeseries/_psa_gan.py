@@ -254,8 +254,8 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         the generator and of the discriminator, and at sampling time draw
         the series, minimum and range of a training window together and
         generate a shape for them. The generator then learns how shapes
-        depend on level and range instead of pairing them at random. An
-        extension of the paper, which scales per series.
+        depend on level and range instead of pairing them at random. Our
+        addition, not in the paper (see the User Guide for its effect).
     block_noise : bool, default=False
         Also feed ``noise_channels`` channels of fresh Gaussian noise to every
         upsampling block of the generator, at that block's length, as the time
