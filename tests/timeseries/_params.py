@@ -1,25 +1,19 @@
 """Settings of the time-series estimators for the common checks."""
 
+# Tiny networks and one epoch: the checks test the API, not the samples.
+_TINY_PSAGAN = {
+    "hidden": 4,
+    "noise_channels": 2,
+    "max_epochs": 1,
+    "batch_size": 32,
+    "random_state": 0,
+}
+
 INIT_PARAMS = {
-    # Tiny networks and one epoch: the checks test the API, not the samples.
     # The second configuration adds the scale-conditioned networks.
     "PSAGANGenerator": [
-        {
-            "hidden": 4,
-            "noise_channels": 2,
-            "max_epochs": 1,
-            "batch_size": 32,
-            "random_state": 0,
-        },
-        {
-            "hidden": 4,
-            "noise_channels": 2,
-            "max_epochs": 1,
-            "batch_size": 32,
-            "scaling": "window",
-            "condition_on_scale": True,
-            "random_state": 0,
-        },
+        _TINY_PSAGAN,
+        {**_TINY_PSAGAN, "scaling": "window", "condition_on_scale": True},
     ],
 }
 
