@@ -249,6 +249,11 @@ class RealWindowSampler:
 # ----------------------------------------------------------------------------
 
 
+def seed_range(cfg):
+    """The seeds a run covers: ``--seeds`` of them from ``--first-seed``."""
+    return range(cfg["first_seed"], cfg["first_seed"] + cfg["seeds"])
+
+
 def make_generator(model, window, cfg, seed, epochs, stride):
     from sklearn_iclr.timeseries import PSAGANGenerator
 
@@ -327,7 +332,7 @@ def run_stock(cfg, rows, raw):
             "fit_s": 0.0,
         }
     )
-    for seed in range(cfg["first_seed"], cfg["first_seed"] + cfg["seeds"]):
+    for seed in seed_range(cfg):
         for model in cfg["stock_models"]:
             gen = make_generator(
                 model, window, cfg, seed, cfg["stock_epochs"], cfg["stock_stride"]
@@ -396,7 +401,7 @@ def run_context_fid(cfg, name, window, rows, raw):
             **increment_stats(eval_real),
         }
     )
-    for seed in range(cfg["first_seed"], cfg["first_seed"] + cfg["seeds"]):
+    for seed in seed_range(cfg):
         for model in cfg["models"]:
             gen = make_generator(model, window, cfg, seed, cfg["epochs"], cfg["stride"])
             seconds = fit_generator(gen, train_panel)
