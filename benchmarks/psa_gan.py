@@ -17,7 +17,11 @@ What is measured, side by side on the same windows:
    ``block_noise=True`` (fresh noise at every length of the generator), and
    ``--window-scaling 1`` with ``scaling="window"`` instead of per series;
    ``--scale-condition 1`` adds ``condition_on_scale=True`` (each window's
-   shape generated for a training window's minimum and range).
+   shape generated for a training window's minimum and range), and
+   ``--checkpoint-every N`` keeps each GAN's epoch of lowest Context-FID
+   (scored every N epochs by the estimator itself, with its own encoder and
+   noise, against the same training windows; the reported score is then
+   measured afresh with the benchmark's encoder and new samples).
    Two reference "generators" made of real training windows can be added to
    ``--models``: ``real_bootstrap`` (the windows drawn with replacement: the
    floor of Context-FID on this many windows) and ``real_shuffled_scale``
@@ -68,6 +72,7 @@ QUICK = dict(
     block_noise=0,
     window_scaling=0,
     scale_condition=0,
+    checkpoint_every=0,
     stride=32,
     stock_stride=2,
     windows=(64,),
@@ -91,6 +96,7 @@ FULL = dict(
     block_noise=0,
     window_scaling=0,
     scale_condition=0,
+    checkpoint_every=0,
     stride=1,
     stock_stride=1,
     windows=(64, 128),
@@ -273,6 +279,7 @@ def make_generator(model, window, cfg, seed, epochs, stride):
         block_noise=bool(cfg["block_noise"]),
         scaling="window" if cfg["window_scaling"] else "series",
         condition_on_scale=bool(cfg["scale_condition"]),
+        checkpoint_every=cfg["checkpoint_every"] or None,  # 0: keep the last epoch
         random_state=seed,
         **ABLATIONS[model],
     )
@@ -419,6 +426,8 @@ def run_context_fid(cfg, name, window, rows, raw):
                 "fit_s": seconds,
                 **increment_stats(fake),
             }
+            if hasattr(gen, "best_epoch_"):
+                row["best_epoch"] = gen.best_epoch_
             rows.append(row)
             print(row, flush=True)
             if model == "psagan" and seed == 0:

@@ -3,6 +3,7 @@
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+import copy
 import math
 from numbers import Integral, Real
 
@@ -29,12 +30,16 @@ from ..utils._sklearn_compat import (
     validate_data,
 )
 from ._data import _is_sktime_panel, numpy3d_to_layout, sktime_to_numpy3d
+from ._metrics import TS2VecEncoder, context_fid
 from ._modules import BASE_LENGTH, PSAGAN, PSADiscriminator, PSAGenerator
 
 __all__ = ["PSAGANGenerator"]
 
 #: Fraction of each growing stage spent fading the new block in.
 FADE_FRACTION = 0.5
+
+#: Most training windows the checkpoint selection compares samples with.
+CHECKPOINT_WINDOWS = 1000
 
 
 def _model_length(length):
@@ -182,6 +187,55 @@ class _PSAGANNet(skorch.NeuralNet):
         super().on_epoch_end(net, **kwargs)
 
 
+class _ContextFIDCheckpoint(skorch.callbacks.Callback):
+    """Keep the networks of the epoch whose samples score the lowest Context-FID.
+
+    Every ``every`` epochs at full length, and at the last epoch whatever its
+    length (so that there is always a best epoch), ``score`` is
+    called with the generator and its value recorded in the history as
+    ``context_fid`` (NaN at the epochs in between, so every row has the
+    column); the module's state at the best epoch is restored when training
+    ends. skorch's ``EarlyStopping(load_best=True)`` would need a
+    score at every epoch, and one score costs a sampling and an encoding pass.
+    """
+
+    def __init__(self, score, every):
+        self.score = score
+        self.every = every
+
+    def on_train_begin(self, net, **kwargs):
+        self.scores_ = {}
+        self.best_epoch_ = None
+        self._best_state = None
+
+    def on_epoch_end(self, net, **kwargs):
+        epoch = net.history[-1, "epoch"]
+        full = (
+            net.history[-1, "depth"] == net.module_.generator.n_blocks
+            and net.history[-1, "alpha"] == 1.0
+        )
+        if epoch != net.max_epochs and (not full or epoch % self.every):
+            net.history.record("context_fid", float("nan"))
+            net.history.record("context_fid_best", False)
+            return
+        generator = net.module_.generator
+        value = float(self.score(generator))
+        generator.train()
+        net.history.record("context_fid", value)
+        best = self.best_epoch_ is None or value < self.scores_[self.best_epoch_]
+        net.history.record("context_fid_best", best)
+        self.scores_[epoch] = value
+        if best:
+            self.best_epoch_ = epoch
+            self._best_state = copy.deepcopy(net.module_.state_dict())
+
+    def on_train_end(self, net, **kwargs):
+        if self._best_state is not None:
+            net.module_.load_state_dict(self._best_state)
+        # The scorer holds an encoder and training windows: not worth pickling.
+        self._best_state = self.score = None
+
+
 class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
     """Progressive self-attention GAN (PSA-GAN) generating synthetic series.
 
@@ -267,6 +321,17 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Lipschitz constraint (no gradient penalty).
     max_epochs : int, default=100
         Passes over the training windows.
+    checkpoint_every : int, default=None
+        Choose the epoch to keep by Context-FID: every ``checkpoint_every``
+        epochs once both networks are at full length, and at the last
+        epoch, the generator's samples are compared with up to 1000 training
+        windows by :func:`~sklearn_iclr.timeseries.metrics.context_fid` (a
+        :class:`~sklearn_iclr.timeseries.metrics.TS2VecEncoder` with its
+        default settings, fitted once on those windows), and the networks of
+        the lowest-scoring epoch are kept. ``None`` keeps the last epoch. Our
+        addition, not in the paper, whose Context-FID it puts to this use: an
+        adversarial game has no training loss that says when the generator is
+        best (see the User Guide).
     batch_size : int, default=64
         Windows per mini-batch.
     lr : float, default=5e-4
@@ -309,6 +374,12 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Series each row of ``scale_min_`` and ``scale_range_`` comes from.
     series_weights_ : ndarray of shape (n_series,)
         Fraction of the training windows drawn from each series.
+    checkpoint_scores_ : dict of int to float
+        Context-FID of each scored epoch (1-based). Defined only when
+        ``checkpoint_every`` is set.
+    best_epoch_ : int
+        The epoch whose networks were kept. Defined only when
+        ``checkpoint_every`` is set.
     device_ : str
         The device the networks were trained on.
     n_features_in_ : int
@@ -369,6 +440,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         "block_noise": ["boolean"],
         "gan_loss": [StrOptions({"lsgan", "hinge", "wgan"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "checkpoint_every": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         **TorchEstimatorMixin._torch_parameter_constraints,
@@ -393,6 +465,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         block_noise=False,
         gan_loss="lsgan",
         max_epochs=100,
+        checkpoint_every=None,
         batch_size=64,
         lr=5e-4,
         device="cpu",
@@ -415,6 +488,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         self.block_noise = block_noise
         self.gan_loss = gan_loss
         self.max_epochs = max_epochs
+        self.checkpoint_every = checkpoint_every
         self.batch_size = batch_size
         self.lr = lr
         self.device = device
@@ -447,7 +521,10 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         )
 
     def _windows(self, panel):
-        """Scaled training windows, contexts and series indices."""
+        """Scaled training windows, contexts, series indices and raw windows.
+
+        The raw windows and contexts are the unscaled values, at ``span`` steps.
+        """
         n_series, n_channels, n_time = panel.shape
         context = self.context_length
         if n_time < 2:
@@ -472,11 +549,13 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         windows = panel[:, :, idx].transpose(0, 2, 1, 3).reshape(-1, n_channels, span)
         series = np.repeat(np.arange(n_series), len(starts))
         contexts = None
+        raw = (windows, None)
         if context:
             cidx = starts[:, None] + np.arange(-context, 0)[None, :]
             contexts = (
                 panel[:, :, cidx].transpose(0, 2, 1, 3).reshape(-1, n_channels, context)
             )
+            raw = (windows, contexts)
             lo, rng_ = _minmax(contexts, axis=2)
             windows = (windows - lo[..., None]) / _safe(rng_)[..., None]
             contexts = (contexts - lo[..., None]) / _safe(rng_)[..., None]
@@ -498,7 +577,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             self.scale_series_ = np.zeros(1, dtype=np.int64)
         if strategy == "interpolate" and span != model_length:
             windows = _resample(windows, model_length)
-        return window, model_length, strategy, windows, contexts, series
+        return window, model_length, strategy, windows, contexts, series, raw
 
     # -------------------------------------------------------------------- fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -528,7 +607,9 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             )
         panel, layout = self._validate_panel(X)
         n_series, n_channels, _ = panel.shape
-        window, model_length, strategy, windows, contexts, series = self._windows(panel)
+        window, model_length, strategy, windows, contexts, series, raw = self._windows(
+            panel
+        )
         self.layout_ = layout
         self.window_length_ = window
         self.model_length_ = model_length
@@ -556,7 +637,15 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             self._scale_spread = _safe(features.std(axis=0))
             data["scale"] = self._scale_features(np.arange(len(features)))
         batch_size = min(self.batch_size, len(windows))
-        with seeded(self._torch_seed(), self.device_):
+        rng = check_random_state(self.random_state)
+        train_seed = torch_seed(rng)
+        callbacks = None
+        if self.checkpoint_every is not None:
+            score = self._checkpoint_scorer(*raw, rng)
+            callbacks = [
+                ("context_fid", _ContextFIDCheckpoint(score, self.checkpoint_every))
+            ]
+        with seeded(train_seed, self.device_):
             module = self._build_module(
                 model_length, n_channels, n_series, use_embedding
             )
@@ -577,11 +666,49 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
                 fade_in=self.fade_in,
                 growth_epochs=self.growth_epochs,
                 steps_per_epoch=math.ceil(len(windows) / batch_size),
+                callbacks=callbacks,
             )
             self.net_.fit(data, None)
+        if callbacks is not None:
+            checkpoint = dict(self.net_.callbacks_)["context_fid"]
+            self.checkpoint_scores_ = dict(checkpoint.scores_)
+            self.best_epoch_ = checkpoint.best_epoch_
         self.generator_ = self.net_.module_.generator
         self.generator_.eval()
         return self
+
+    def _checkpoint_scorer(self, windows, contexts, rng):
+        """Context-FID of a generator's samples against training windows.
+
+        Up to ``CHECKPOINT_WINDOWS`` raw training windows, cropped as
+        :meth:`sample` crops, are the reference; an unconditional generator
+        draws as many windows, PSA-GAN-C continues each reference window's
+        context once. The same noise serves every call, so epochs are compared
+        on equal terms.
+        """
+        pick = rng.permutation(len(windows))[:CHECKPOINT_WINDOWS]
+        reference = windows[pick]
+        if self.length_strategy_ == "crop":
+            offset = 0
+            if not self.context_length:
+                offset = (reference.shape[2] - self.window_length_) // 2
+            reference = reference[:, :, offset : offset + self.window_length_]
+        encoder = TS2VecEncoder(random_state=rng, device=self.device_).fit(reference)
+        context = contexts[pick] if contexts is not None else None
+        n_samples = 1 if contexts is not None else len(reference)
+        noise_seed = torch_seed(rng)
+
+        def score(generator):
+            synthetic = self._generate(
+                generator,
+                n_samples,
+                np.random.RandomState(noise_seed),
+                context,
+                verbose=0,
+            )
+            return context_fid(reference, synthetic, encoder=encoder)
+
+        return score
 
     def _build_module(self, model_length, n_channels, n_series, use_embedding):
         scale_channels = 2 * n_channels if self.condition_on_scale else 0
@@ -643,7 +770,17 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             raise ValueError(
                 f"n_samples must be a positive integer, got {n_samples!r}."
             )
-        rng = check_random_state(random_state)
+        values = self._generate(
+            self.generator_,
+            n_samples,
+            check_random_state(random_state),
+            context,
+            verbose=self.verbose,
+        )
+        return numpy3d_to_layout(values, self.layout_)
+
+    def _generate(self, generator, n_samples, rng, context, *, verbose):
+        """(n, n_channels, window_length_) windows of ``generator``, rescaled."""
         n_channels = self.n_channels_
         scale_code = None
         if self.context_length:
@@ -687,13 +824,13 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             else:
                 lo = np.zeros((n_samples, n_channels))
                 scale = np.ones((n_samples, n_channels))
-        embed = self.generator_.embedding is not None
+        embed = generator.embedding is not None
         out = []
         total = len(series)
         with seeded(torch_seed(rng), self.device_), torch.no_grad():
-            generator = self.generator_.eval()
+            generator.eval()
             for start in progress(
-                range(0, total, 1024), verbose=self.verbose, desc="sampling"
+                range(0, total, 1024), verbose=verbose, desc="sampling"
             ):
                 stop = min(start + 1024, total)
                 noise = torch.randn(
@@ -727,8 +864,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             values = values[:, :, offset : offset + self.window_length_]
         else:
             values = _resample(values, self.window_length_)
-        values = values * scale[..., None] + lo[..., None]
-        return numpy3d_to_layout(values, self.layout_)
+        return values * scale[..., None] + lo[..., None]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -144,6 +144,7 @@ def test_conditional_generator_continues_contexts():
         {"embedding_dim": 0},
         {"block_noise": True},
         {"scaling": "window", "condition_on_scale": True},
+        {"checkpoint_every": 1},
     ],
 )
 def test_ablations_and_options_train(params):
@@ -151,6 +152,8 @@ def test_ablations_and_options_train(params):
     gan = PSAGANGenerator(window_length=32, random_state=0, **{**TINY, **params})
     out = gan.fit(X).sample(4, random_state=0)
     assert out.shape == (4, 1, 32) and np.isfinite(out).all()
+    if "checkpoint_every" in params:  # one epoch, not at full length: scored
+        assert gan.best_epoch_ == 1 and list(gan.checkpoint_scores_) == [1]
     if params == {"self_attention": False}:
         names = [n for n, _ in gan.generator_.named_parameters()]
         assert not any("gamma" in n for n in names)
@@ -279,6 +282,55 @@ def test_condition_on_scale_needs_window_scaling():
         gan = PSAGANGenerator(window_length=8, condition_on_scale=True, **params)
         with pytest.raises(ValueError, match="condition_on_scale=True needs"):
             gan.fit(_sines())
+
+
+def test_checkpoint_every_keeps_the_networks_of_the_lowest_context_fid_epoch():
+    X = _sines(n_series=4, n_timepoints=40)
+    # growth_epochs=1: full length (alpha 1) from epoch 2 whatever max_epochs is,
+    # so a shorter fit follows exactly the same schedule.
+    params = dict(
+        window_length=16, growth_epochs=1, batch_size=8, hidden=4, random_state=0
+    )
+    gan = PSAGANGenerator(max_epochs=8, checkpoint_every=1, **params).fit(X)
+    scores = gan.checkpoint_scores_
+    assert sorted(scores) == [2, 3, 4, 5, 6, 7, 8]
+    assert gan.best_epoch_ == min(scores, key=scores.get)
+    assert gan.best_epoch_ < 8  # else the restore below would test nothing
+    history = gan.net_.history
+    assert np.isnan(history[0, "context_fid"])  # depth 0: not scored
+    assert history[gan.best_epoch_ - 1, "context_fid"] == scores[gan.best_epoch_]
+    # The kept networks are those of the best epoch: a fit stopped there gives
+    # the same samples (scoring leaves the training's random stream alone) and
+    # the last epoch's networks do not.
+    stopped = PSAGANGenerator(max_epochs=gan.best_epoch_, **params).fit(X)
+    last = PSAGANGenerator(max_epochs=8, **params).fit(X)
+    np.testing.assert_array_equal(
+        gan.sample(5, random_state=0), stopped.sample(5, random_state=0)
+    )
+    assert not np.array_equal(
+        gan.sample(5, random_state=0), last.sample(5, random_state=0)
+    )
+    # Every third epoch at full length, and the last one.
+    sparse = PSAGANGenerator(max_epochs=8, checkpoint_every=3, **params).fit(X)
+    assert sorted(sparse.checkpoint_scores_) == [3, 6, 8]
+    clone = pickle.loads(pickle.dumps(sparse))
+    np.testing.assert_array_equal(
+        sparse.sample(3, random_state=0), clone.sample(3, random_state=0)
+    )
+
+
+def test_checkpoint_every_scores_continuations_for_psagan_c():
+    X = _sines(n_series=3, n_timepoints=48)
+    gan = PSAGANGenerator(
+        window_length=16,
+        context_length=8,
+        max_epochs=3,
+        checkpoint_every=1,
+        random_state=0,
+        **{k: v for k, v in TINY.items() if k != "max_epochs"},
+    ).fit(X)
+    assert gan.checkpoint_scores_ and gan.best_epoch_ in gan.checkpoint_scores_
+    assert all(np.isfinite(v) for v in gan.checkpoint_scores_.values())
 
 
 def test_pickle_round_trip_samples_the_same():
