@@ -689,10 +689,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         pick = rng.permutation(len(windows))[:CHECKPOINT_WINDOWS]
         reference = windows[pick]
         if self.length_strategy_ == "crop":
-            offset = 0
-            if not self.context_length:
-                offset = (reference.shape[2] - self.window_length_) // 2
-            reference = reference[:, :, offset : offset + self.window_length_]
+            reference = self._crop(reference)
         encoder = TS2VecEncoder(random_state=rng, device=self.device_).fit(reference)
         context = contexts[pick] if contexts is not None else None
         n_samples = 1 if contexts is not None else len(reference)
@@ -856,15 +853,21 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
                 out.append(to_numpy(generator(noise, series=s, context=c, scale=code)))
         values = np.concatenate(out).astype(np.float64)
         if self.length_strategy_ == "crop":
-            # Unconditional windows keep their middle steps, away from both
-            # edges of the generated window; a continuation starts at once.
-            offset = 0
-            if not self.context_length:
-                offset = (values.shape[2] - self.window_length_) // 2
-            values = values[:, :, offset : offset + self.window_length_]
+            values = self._crop(values)
         else:
             values = _resample(values, self.window_length_)
         return values * scale[..., None] + lo[..., None]
+
+    def _crop(self, values):
+        """The ``window_length_`` steps kept of model-length windows.
+
+        Unconditional windows keep their middle steps, away from both edges of
+        the generated window; a continuation starts at once.
+        """
+        offset = 0
+        if not self.context_length:
+            offset = (values.shape[2] - self.window_length_) // 2
+        return values[:, :, offset : offset + self.window_length_]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -324,10 +324,9 @@ def test_checkpoint_every_scores_continuations_for_psagan_c():
     gan = PSAGANGenerator(
         window_length=16,
         context_length=8,
-        max_epochs=3,
         checkpoint_every=1,
         random_state=0,
-        **{k: v for k, v in TINY.items() if k != "max_epochs"},
+        **{**TINY, "max_epochs": 3},
     ).fit(X)
     assert gan.checkpoint_scores_ and gan.best_epoch_ in gan.checkpoint_scores_
     assert all(np.isfinite(v) for v in gan.checkpoint_scores_.values())
