@@ -17,8 +17,10 @@ What is measured, side by side on the same windows:
    ``block_noise=True`` (fresh noise at every length of the generator), and
    ``--window-scaling 1`` with ``scaling="window"`` instead of per series;
    ``--scale-condition 1`` adds ``condition_on_scale=True`` (each window's
-   shape generated for a training window's minimum and range), and
-   ``--checkpoint-every N`` keeps each GAN's epoch of lowest Context-FID
+   shape generated for a training window's minimum and range),
+   ``--seasonal-periods 24,168`` gives the networks the phase of each period
+   as time features (``seasonal_periods``; ETTh1 is hourly: day and week),
+   and ``--checkpoint-every N`` keeps each GAN's epoch of lowest Context-FID
    (scored every N epochs by the estimator itself, with its own encoder and
    noise, against the same training windows; the reported score is then
    measured afresh with the benchmark's encoder and new samples).
@@ -77,6 +79,7 @@ QUICK = dict(
     block_noise=0,
     window_scaling=0,
     scale_condition=0,
+    seasonal_periods=(),
     checkpoint_every=0,
     stride=32,
     stock_stride=2,
@@ -101,6 +104,7 @@ FULL = dict(
     block_noise=0,
     window_scaling=0,
     scale_condition=0,
+    seasonal_periods=(),
     checkpoint_every=0,
     stride=1,
     stock_stride=1,
@@ -284,6 +288,7 @@ def make_generator(model, window, cfg, seed, epochs, stride):
         block_noise=bool(cfg["block_noise"]),
         scaling="window" if cfg["window_scaling"] else "series",
         condition_on_scale=bool(cfg["scale_condition"]),
+        seasonal_periods=tuple(cfg["seasonal_periods"]) or None,
         checkpoint_every=cfg["checkpoint_every"] or None,  # 0: keep the last epoch
         random_state=seed,
         **ABLATIONS[model],

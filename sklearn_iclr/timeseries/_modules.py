@@ -66,6 +66,24 @@ def positional_channel(batch, length, device):
     return pos.expand(batch, 1, length)
 
 
+def seasonal_channels(phase, periods, step, length, model_length):
+    """Sine and cosine of each seasonal period's phase at every step of a resolution.
+
+    ``phase`` (batch, n_periods) is the phase, in cycles, of the first step of
+    each model-length window; ``periods`` are in time steps of the data and
+    ``step`` is the number of data steps between consecutive model steps. At
+    ``length < model_length`` a step stands for the average of
+    ``model_length / length`` model steps (the real windows are average-pooled
+    the same way) and gets the phase of their centre.
+    """
+    factor = model_length / length
+    centres = (torch.arange(length, device=phase.device) + 0.5) * factor - 0.5
+    periods = torch.as_tensor(periods, dtype=phase.dtype, device=phase.device)
+    cycles = phase[:, :, None] + centres * step / periods[:, None]
+    angle = 2.0 * math.pi * cycles
+    return torch.cat([torch.sin(angle), torch.cos(angle)], dim=1)
+
+
 class SelfAttention1d(nn.Module):
     """Residual self-attention over time: ``x + gamma * attention(x)``.
 
@@ -141,6 +159,11 @@ class PSAGenerator(nn.Module):
     scale_channels : int
         Width of a per-window condition vector (the window's standardised
         minimum and range) fed to every block as constant channels (0: none).
+    seasonal_periods : tuple of float
+        Periods, in data steps, whose phase every block reads as a sine and a
+        cosine channel (empty: none).
+    seasonal_step : float
+        Data steps between consecutive steps of the generated window.
     """
 
     def __init__(
@@ -156,6 +179,8 @@ class PSAGenerator(nn.Module):
         self_attention=True,
         block_noise=False,
         scale_channels=0,
+        seasonal_periods=(),
+        seasonal_step=1.0,
     ):
         super().__init__()
         self.n_channels = n_channels
@@ -167,6 +192,9 @@ class PSAGenerator(nn.Module):
         cond = 1 + (embedding_dim if self.embedding is not None else 0)
         self.scale_channels = scale_channels
         cond += scale_channels
+        self.seasonal_periods = tuple(float(p) for p in seasonal_periods)
+        self.seasonal_step = float(seasonal_step)
+        cond += 2 * len(self.seasonal_periods)
         if context_channels:
             # PSA-GAN-C: the context window is summarised by a linear map onto
             # `context_summary` channels at length 8 and fed to every block.
@@ -188,24 +216,39 @@ class PSAGenerator(nn.Module):
             nn.Conv1d(hidden, n_channels, 1) for _ in range(self.n_blocks + 1)
         )
 
-    def _condition(self, batch, length, series, context_code, scale, device):
+    def _condition(self, batch, length, series, context_code, scale, phase, device):
         parts = [positional_channel(batch, length, device)]
         if self.embedding is not None:
             parts.append(self.embedding(series).unsqueeze(-1).expand(-1, -1, length))
         if self.scale_channels:
             parts.append(scale.unsqueeze(-1).expand(-1, -1, length))
+        if self.seasonal_periods:
+            parts.append(
+                seasonal_channels(
+                    phase, self.seasonal_periods, self.seasonal_step, length,
+                    self.length,
+                )
+            )
         if context_code is not None:
             parts.append(F.interpolate(context_code, size=length, mode="linear"))
         return torch.cat(parts, dim=1)
 
     def forward(
-        self, noise, series=None, context=None, depth=None, alpha=1.0, scale=None
+        self,
+        noise,
+        series=None,
+        context=None,
+        depth=None,
+        alpha=1.0,
+        scale=None,
+        phase=None,
     ):
         """Generate series at length ``8 * 2**depth``.
 
         ``noise`` has shape (batch, noise_channels, 8); ``series`` holds series
         indices (batch,); ``context`` is (batch, context_channels, context_length);
-        ``scale`` is (batch, scale_channels).
+        ``scale`` is (batch, scale_channels); ``phase`` is (batch, n_periods),
+        the phase in cycles of the window's first step for each seasonal period.
         """
         depth = self.n_blocks if depth is None else depth
         batch, device = noise.shape[0], noise.device
@@ -219,7 +262,7 @@ class PSAGenerator(nn.Module):
                 [
                     noise,
                     self._condition(
-                        batch, BASE_LENGTH, series, context_code, scale, device
+                        batch, BASE_LENGTH, series, context_code, scale, phase, device
                     ),
                 ],
                 dim=1,
@@ -232,7 +275,9 @@ class PSAGenerator(nn.Module):
             length = h.shape[-1]
             parts = [
                 h,
-                self._condition(batch, length, series, context_code, scale, device),
+                self._condition(
+                    batch, length, series, context_code, scale, phase, device
+                ),
             ]
             if self.block_noise:
                 parts.append(
@@ -252,8 +297,9 @@ class PSADiscriminator(nn.Module):
     """Progressive discriminator mirroring :class:`PSAGenerator`.
 
     It reads a series of length ``8 * 2**depth`` (plus a positional channel,
-    the window's scale condition when the generator has one and, for
-    PSA-GAN-C, the context resampled to the same length), applies one block
+    the window's scale condition and seasonal phases when the generator has
+    them and, for PSA-GAN-C, the context resampled to the same length),
+    applies one block
     and an average pooling per halving, and scores the length-8 features with a
     spectrally normalised linear layer.
     """
@@ -266,10 +312,15 @@ class PSADiscriminator(nn.Module):
         context_channels=0,
         self_attention=True,
         scale_channels=0,
+        seasonal_periods=(),
+        seasonal_step=1.0,
     ):
         super().__init__()
         self.n_blocks = n_blocks_for(length)
-        extra = 1 + context_channels + scale_channels
+        self.length = length
+        self.seasonal_periods = tuple(float(p) for p in seasonal_periods)
+        self.seasonal_step = float(seasonal_step)
+        extra = 1 + context_channels + scale_channels + 2 * len(self.seasonal_periods)
         self.context_channels = context_channels
         self.scale_channels = scale_channels
         self.inputs = nn.ModuleList(
@@ -282,21 +333,28 @@ class PSADiscriminator(nn.Module):
         self.final = _Block(hidden, hidden, self_attention)
         self.head = SNLinear(hidden * BASE_LENGTH, 1)
 
-    def _read(self, x, context, scale, depth):
+    def _read(self, x, context, scale, phase, depth):
         parts = [x, positional_channel(x.shape[0], x.shape[-1], x.device)]
         if self.scale_channels:
             parts.append(scale.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
+        if self.seasonal_periods:
+            parts.append(
+                seasonal_channels(
+                    phase, self.seasonal_periods, self.seasonal_step, x.shape[-1],
+                    self.length,
+                )
+            )
         if self.context_channels:
             parts.append(F.interpolate(context, size=x.shape[-1], mode="linear"))
         return F.leaky_relu(self.inputs[depth](torch.cat(parts, dim=1)), 0.2)
 
-    def forward(self, x, context=None, depth=None, alpha=1.0, scale=None):
+    def forward(self, x, context=None, depth=None, alpha=1.0, scale=None, phase=None):
         depth = self.n_blocks if depth is None else depth
-        h = self._read(x, context, scale, depth)
+        h = self._read(x, context, scale, phase, depth)
         if depth > 0:
             h = F.avg_pool1d(self.blocks[depth - 1](h), 2)
             if alpha < 1.0:
-                skip = self._read(F.avg_pool1d(x, 2), context, scale, depth - 1)
+                skip = self._read(F.avg_pool1d(x, 2), context, scale, phase, depth - 1)
                 h = alpha * h + (1.0 - alpha) * skip
             for k in range(depth - 2, -1, -1):
                 h = F.avg_pool1d(self.blocks[k](h), 2)
@@ -312,8 +370,10 @@ class PSAGAN(nn.Module):
         self.generator = generator
         self.discriminator = discriminator
 
-    def forward(self, noise, series=None, context=None, scale=None):
-        return self.generator(noise, series=series, context=context, scale=scale)
+    def forward(self, noise, series=None, context=None, scale=None, phase=None):
+        return self.generator(
+            noise, series=series, context=context, scale=scale, phase=phase
+        )
 
 
 # --------------------------------------------------------------------------

@@ -125,6 +125,7 @@ class _PSAGANNet(skorch.NeuralNet):
         series = Xi["series"].to(self.device)
         context = Xi["context"].to(self.device) if "context" in Xi else None
         scale = Xi["scale"].to(self.device) if "scale" in Xi else None
+        phase = Xi["phase"].to(self.device) if "phase" in Xi else None
         depth, alpha = self.schedule(self.global_step_)
         # Real windows at the current resolution, blended as the generator is.
         factor = real.shape[-1] // (BASE_LENGTH * 2**depth)
@@ -136,10 +137,14 @@ class _PSAGANNet(skorch.NeuralNet):
         noise = torch.randn(
             real.shape[0], generator.noise_channels, BASE_LENGTH, device=self.device
         )
-        fake = generator(
-            noise, series=series, context=context, depth=depth, alpha=alpha, scale=scale
-        )
-        cond = {"context": context, "depth": depth, "alpha": alpha, "scale": scale}
+        cond = {
+            "context": context,
+            "depth": depth,
+            "alpha": alpha,
+            "scale": scale,
+            "phase": phase,
+        }
+        fake = generator(noise, series=series, **cond)
 
         # Discriminator update.
         self.optimizer_discriminator_.zero_grad()
@@ -310,6 +315,17 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         generate a shape for them. The generator then learns how shapes
         depend on level and range instead of pairing them at random. Our
         addition, not in the paper (see the User Guide for its effect).
+    seasonal_periods : array-like of float, default=None
+        Seasonal periods of the data in time steps, for example ``(24, 168)``
+        for the daily and weekly cycles of hourly data. Both networks read
+        the sine and cosine of each period's phase at every step as time
+        features, the phase being counted from the first time point of ``X``
+        (one clock for every series of the panel), and :meth:`sample`
+        generates each window at the phase and for the series of a randomly
+        drawn training window. The paper's networks read calendar time
+        features (hour of day, day of week, ...), which these phases stand
+        for; ``None`` gives them only the relative position of each step in
+        its window. Not available for PSA-GAN-C (``context_length > 0``).
     block_noise : bool, default=False
         Also feed ``noise_channels`` channels of fresh Gaussian noise to every
         upsampling block of the generator, at that block's length, as the time
@@ -374,6 +390,12 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Series each row of ``scale_min_`` and ``scale_range_`` comes from.
     series_weights_ : ndarray of shape (n_series,)
         Fraction of the training windows drawn from each series.
+    window_series_ : ndarray of shape (n_windows,)
+        Series of each training window.
+    window_starts_ : ndarray of shape (n_windows,)
+        Time step, counted from the first time point of ``X``, at which each
+        training window starts; with ``seasonal_periods`` it sets the phase
+        of the window.
     checkpoint_scores_ : dict of int to float
         Context-FID of each scored epoch (1-based). Defined only when
         ``checkpoint_every`` is set.
@@ -401,8 +423,9 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
     ``pd-multiindex`` frame or a ``numpy3D`` array), converted with sktime's
     ``datatypes``. :meth:`sample` returns windows in the same layout.
 
-    Time features: without timestamps, each block receives the relative
-    position of each step (a channel in [-1, 1]) as its time feature.
+    Time features: each block receives the relative position of each step (a
+    channel in [-1, 1]) and, with ``seasonal_periods``, the phase of each
+    period at that step.
 
     References
     ----------
@@ -437,6 +460,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         "fade_in": ["boolean"],
         "growth_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "condition_on_scale": ["boolean"],
+        "seasonal_periods": ["array-like", None],
         "block_noise": ["boolean"],
         "gan_loss": [StrOptions({"lsgan", "hinge", "wgan"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -462,6 +486,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         fade_in=True,
         growth_epochs=None,
         condition_on_scale=False,
+        seasonal_periods=None,
         block_noise=False,
         gan_loss="lsgan",
         max_epochs=100,
@@ -485,6 +510,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         self.fade_in = fade_in
         self.growth_epochs = growth_epochs
         self.condition_on_scale = condition_on_scale
+        self.seasonal_periods = seasonal_periods
         self.block_noise = block_noise
         self.gan_loss = gan_loss
         self.max_epochs = max_epochs
@@ -548,6 +574,8 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         # (n_series, n_starts, n_channels, span) -> (n_windows, n_channels, span)
         windows = panel[:, :, idx].transpose(0, 2, 1, 3).reshape(-1, n_channels, span)
         series = np.repeat(np.arange(n_series), len(starts))
+        self.window_series_ = series
+        self.window_starts_ = np.tile(starts, n_series)
         contexts = None
         raw = (windows, None)
         if context:
@@ -605,6 +633,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
                 f"context_length=0; got scaling={self.scaling!r} and "
                 f"context_length={self.context_length}."
             )
+        periods = self._check_seasonal_periods()
         panel, layout = self._validate_panel(X)
         n_series, n_channels, _ = panel.shape
         window, model_length, strategy, windows, contexts, series, raw = self._windows(
@@ -631,6 +660,8 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         }
         if contexts is not None:
             data["context"] = contexts.astype(np.float32)
+        if periods:
+            data["phase"] = self._window_phase(np.arange(len(windows)))
         if self.condition_on_scale:
             features = np.hstack([self.scale_min_, self.scale_range_])
             self._scale_center = features.mean(axis=0)
@@ -647,7 +678,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             ]
         with seeded(train_seed, self.device_):
             module = self._build_module(
-                model_length, n_channels, n_series, use_embedding
+                model_length, n_channels, n_series, use_embedding, periods
             )
             self.net_ = build_net(
                 module,
@@ -707,8 +738,41 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
 
         return score
 
-    def _build_module(self, model_length, n_channels, n_series, use_embedding):
+    def _check_seasonal_periods(self):
+        """``seasonal_periods`` as a tuple of floats (empty when None)."""
+        if self.seasonal_periods is None:
+            return ()
+        periods = np.asarray(self.seasonal_periods, dtype=np.float64)
+        if periods.ndim != 1 or not len(periods) or not np.all(
+            np.isfinite(periods) & (periods > 0)
+        ):
+            raise ValueError(
+                "seasonal_periods must be a non-empty 1-D sequence of positive "
+                f"numbers of time steps; got {self.seasonal_periods!r}."
+            )
+        if self.context_length:
+            raise ValueError(
+                "seasonal_periods is not available for PSA-GAN-C "
+                f"(context_length={self.context_length}); the phase of a "
+                "continuation is not known."
+            )
+        return tuple(periods.tolist())
+
+    def _seasonal_step(self):
+        """Data steps between consecutive steps of the model-length windows."""
+        if self.length_strategy_ == "crop":
+            return 1.0
+        return (self.window_length_ - 1) / (self.model_length_ - 1)
+
+    def _window_phase(self, rows):
+        """Phase, in cycles, of each seasonal period at training windows ``rows``."""
+        periods = np.asarray(self._check_seasonal_periods())
+        starts = self.window_starts_[rows].astype(np.float64)
+        return np.mod(starts[:, None] / periods, 1.0).astype(np.float32)
+
+    def _build_module(self, model_length, n_channels, n_series, use_embedding, periods):
         scale_channels = 2 * n_channels if self.condition_on_scale else 0
+        seasonal = {"seasonal_periods": periods, "seasonal_step": self._seasonal_step()}
         generator = PSAGenerator(
             n_channels,
             model_length,
@@ -721,6 +785,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             self_attention=self.self_attention,
             block_noise=self.block_noise,
             scale_channels=scale_channels,
+            **seasonal,
         )
         discriminator = PSADiscriminator(
             n_channels,
@@ -729,6 +794,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             context_channels=n_channels if self.context_length else 0,
             self_attention=self.self_attention,
             scale_channels=scale_channels,
+            **seasonal,
         )
         return PSAGAN(generator, discriminator)
 
@@ -779,7 +845,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
     def _generate(self, generator, n_samples, rng, context, *, verbose):
         """(n, n_channels, window_length_) windows of ``generator``, rescaled."""
         n_channels = self.n_channels_
-        scale_code = None
+        scale_code = phase = None
         if self.context_length:
             if context is None:
                 raise ValueError(
@@ -804,15 +870,25 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         elif context is not None:
             raise ValueError("context= is only for generators with context_length > 0.")
         elif self.condition_on_scale:
-            # The series, minimum and range of one training window, together.
+            # The series, minimum, range (and phase) of one training window.
             ctx_scaled = None
-            pick = rng.randint(len(self.scale_min_), size=n_samples)
-            series = self.scale_series_[pick]
+            pick = rng.randint(self.n_windows_, size=n_samples)
+            series = self.window_series_[pick]
             lo, scale = self.scale_min_[pick], self.scale_range_[pick]
             scale_code = self._scale_features(pick)
+            if self.seasonal_periods is not None:
+                phase = self._window_phase(pick)
         else:
             ctx_scaled = None
-            series = rng.choice(self.n_series_, size=n_samples, p=self.series_weights_)
+            if self.seasonal_periods is not None:
+                # The series and phase of one training window, together.
+                pick = rng.randint(self.n_windows_, size=n_samples)
+                series = self.window_series_[pick]
+                phase = self._window_phase(pick)
+            else:
+                series = rng.choice(
+                    self.n_series_, size=n_samples, p=self.series_weights_
+                )
             if self.scaling == "series":
                 lo, scale = self.scale_min_[series], self.scale_range_[series]
             elif self.scaling == "window":
@@ -850,7 +926,11 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
                 code = None
                 if scale_code is not None:
                     code = torch.as_tensor(scale_code[start:stop], device=self.device_)
-                out.append(to_numpy(generator(noise, series=s, context=c, scale=code)))
+                ph = None
+                if phase is not None:
+                    ph = torch.as_tensor(phase[start:stop], device=self.device_)
+                windows = generator(noise, series=s, context=c, scale=code, phase=ph)
+                out.append(to_numpy(windows))
         values = np.concatenate(out).astype(np.float64)
         if self.length_strategy_ == "crop":
             values = self._crop(values)

@@ -10,10 +10,16 @@ _TINY_PSAGAN = {
 }
 
 INIT_PARAMS = {
-    # The second configuration adds the scale-conditioned networks.
+    # The second configuration adds the scale-conditioned networks with
+    # seasonal time features.
     "PSAGANGenerator": [
         _TINY_PSAGAN,
-        {**_TINY_PSAGAN, "scaling": "window", "condition_on_scale": True},
+        {
+            **_TINY_PSAGAN,
+            "scaling": "window",
+            "condition_on_scale": True,
+            "seasonal_periods": (4,),
+        },
     ],
 }
 

@@ -144,6 +144,9 @@ def test_conditional_generator_continues_contexts():
         {"embedding_dim": 0},
         {"block_noise": True},
         {"scaling": "window", "condition_on_scale": True},
+        {"seasonal_periods": (6,)},
+        {"seasonal_periods": [6, 24.5], "scaling": "window"},
+        {"seasonal_periods": (6,), "scaling": "window", "condition_on_scale": True},
         {"checkpoint_every": 1},
     ],
 )
@@ -282,6 +285,105 @@ def test_condition_on_scale_needs_window_scaling():
         gan = PSAGANGenerator(window_length=8, condition_on_scale=True, **params)
         with pytest.raises(ValueError, match="condition_on_scale=True needs"):
             gan.fit(_sines())
+
+
+def test_seasonal_channels_give_the_phase_at_every_step():
+    from sklearn_iclr._torch import torch
+    from sklearn_iclr.timeseries._modules import seasonal_channels
+
+    phase = torch.tensor([[0.0, 0.25], [0.5, 0.1]])
+    periods, step = (16.0, 5.0), 2.0
+    full = seasonal_channels(phase, periods, step, 32, 32).numpy()
+    assert full.shape == (2, 4, 32)
+    j = np.arange(32)
+    for k, period in enumerate(periods):
+        angle = 2 * np.pi * (phase[:, k, None].numpy() + j * step / period)
+        np.testing.assert_allclose(full[:, k], np.sin(angle), atol=1e-5)
+        np.testing.assert_allclose(full[:, 2 + k], np.cos(angle), atol=1e-5)
+    # At half the length a step stands for two model steps: their centre.
+    half = seasonal_channels(phase, periods, step, 16, 32).numpy()
+    centres = 2 * np.arange(16) + 0.5
+    angle = 2 * np.pi * (phase[:, 0, None].numpy() + centres * step / 16)
+    np.testing.assert_allclose(half[:, 0], np.sin(angle), atol=1e-5)
+
+
+def test_seasonal_periods_sample_the_phase_and_series_of_a_training_window(
+    monkeypatch,
+):
+    from sklearn_iclr._torch import torch
+
+    X = _sines(n_series=3, n_timepoints=48)
+    gan = PSAGANGenerator(
+        window_length=16, stride=3, seasonal_periods=(12, 7), **TINY
+    ).fit(X)
+    generator = gan.generator_
+    assert generator.cond == 1 + gan.embedding_dim + 4
+    assert gan.net_.module_.discriminator.inputs[0].in_channels == 2 + 4
+    starts = np.arange(0, 48 - 16 + 1, 3)
+    np.testing.assert_array_equal(gan.window_starts_, np.tile(starts, 3))
+    np.testing.assert_array_equal(gan.window_series_, np.repeat([0, 1, 2], len(starts)))
+    # The phase changes the generated window for the same noise.
+    noise = torch.randn(2, generator.noise_channels, 8)
+    zeros = torch.zeros(2, dtype=torch.long)
+    with torch.no_grad():
+        shapes = [
+            generator(noise, series=zeros, phase=torch.full((2, 2), v))
+            for v in (0.0, 0.5)
+        ]
+    assert not torch.allclose(*shapes)
+    # Each sample gets the phase and the series of one training window.
+    seen = []
+    forward = generator.forward
+    monkeypatch.setattr(
+        generator, "forward", lambda *a, **kw: seen.append(kw) or forward(*a, **kw)
+    )
+    gan.sample(30, random_state=0)
+    phases = gan._window_phase(np.arange(gan.n_windows_))
+    for s, p in zip(seen[0]["series"].numpy(), seen[0]["phase"].numpy(), strict=True):
+        rows = np.flatnonzero(np.all(np.isclose(phases, p), axis=1))
+        assert len(rows) and s in gan.window_series_[rows]
+        starts_seen = gan.window_starts_[rows]
+        np.testing.assert_allclose(np.mod(starts_seen[0], [12, 7]) / [12, 7], p)
+
+
+def test_seasonal_periods_generate_windows_at_the_drawn_phase(monkeypatch):
+    """Trained on a cycle of period 16, samples follow the phase they are given."""
+    rng = np.random.RandomState(0)
+    t = np.arange(200)
+    X = np.sin(2 * np.pi * t / 16) + 0.05 * rng.normal(size=(2, 200))
+    gan = PSAGANGenerator(
+        window_length=16,
+        seasonal_periods=(16,),
+        max_epochs=30,
+        hidden=8,
+        batch_size=32,
+        random_state=0,
+    ).fit(X)
+    seen = []
+    forward = gan.generator_.forward
+    monkeypatch.setattr(
+        gan.generator_,
+        "forward",
+        lambda *a, **kw: seen.append(kw) or forward(*a, **kw),
+    )
+    out = gan.sample(200, random_state=1)
+    phase = seen[0]["phase"].numpy()[:, 0]
+    assert len(np.unique(np.round(phase * 16))) == 16  # every phase drawn
+    expected = np.sin(2 * np.pi * (phase[:, None] + np.arange(16) / 16))
+    corr = [np.corrcoef(o, e)[0, 1] for o, e in zip(out, expected, strict=True)]
+    assert np.mean(corr) > 0.8
+
+
+def test_seasonal_periods_reject_bad_values_and_psagan_c():
+    for periods in ([], [0.0], [24, -1], [[24]], [np.inf]):
+        with pytest.raises(ValueError, match="seasonal_periods must be"):
+            PSAGANGenerator(window_length=8, seasonal_periods=periods, **TINY).fit(
+                _sines()
+            )
+    with pytest.raises(ValueError, match="not available for PSA-GAN-C"):
+        PSAGANGenerator(
+            window_length=8, context_length=4, seasonal_periods=(24,), **TINY
+        ).fit(_sines())
 
 
 def test_checkpoint_every_keeps_the_networks_of_the_lowest_context_fid_epoch():
