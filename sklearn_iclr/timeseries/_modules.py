@@ -299,9 +299,8 @@ class PSADiscriminator(nn.Module):
     It reads a series of length ``8 * 2**depth`` (plus a positional channel,
     the window's scale condition and seasonal phases when the generator has
     them and, for PSA-GAN-C, the context resampled to the same length),
-    applies one block
-    and an average pooling per halving, and scores the length-8 features with a
-    spectrally normalised linear layer.
+    applies one block and an average pooling per halving, and scores the
+    length-8 features with a spectrally normalised linear layer.
     """
 
     def __init__(
