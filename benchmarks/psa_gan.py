@@ -57,7 +57,9 @@ the quick configuration).
 Run ``python benchmarks/psa_gan.py`` for the quick configuration (fewer
 epochs, strided windows, one seed) or ``--full`` for the paper-sized protocol
 (3 seeds, stride 1, more epochs); every size is also a flag, and
-``--first-seed`` lets the seeds of one protocol run in separate processes.
+``--first-seed`` lets the seeds of one protocol run in separate processes;
+``--merge`` combines their results and, with ``--pool``, summarises their
+seeds together.
 Results go to ``benchmarks/results/psa_gan.json`` and ``psa_gan_*.png``.
 """
 
@@ -589,8 +591,31 @@ def plot(raw, summary, name="psa_gan"):
         save_plot(fig, f"{name}_context_fid")
 
 
-def merge(name, parts):
-    """Combine the JSON of partial runs (e.g. stock and fid run in parallel)."""
+#: Config keys in which the parts of one pooled protocol may differ.
+_PER_PART_KEYS = {"seeds", "first_seed", "models", "stock_models"}
+
+#: Per-seed figures summarised as mean and std.
+_SUMMARY_KEYS = [
+    "discriminative",
+    "predictive",
+    "context_fid",
+    "context_fid_held_out",
+    "nrmse_real",
+    "nrmse_real+syn",
+    "fit_s",
+    "increment_std",
+    "increment_autocorr",
+]
+
+
+def merge(name, parts, pool=False):
+    """Combine the JSON of partial runs (e.g. stock and fid run in parallel).
+
+    With ``pool``, the parts must be seeds or models of one protocol (their
+    configs may differ only in ``_PER_PART_KEYS``); their rows are then
+    summarised together, by dataset, window and model, into
+    ``pooled_summary``, printed and plotted.
+    """
     from _harness import RESULTS
 
     figures, configs = {"rows": [], "summary": []}, {}
@@ -604,6 +629,34 @@ def merge(name, parts):
                 figures[key] += value
             else:
                 figures.setdefault("by_run", {}).setdefault(part, {})[key] = value
+    if pool:
+        shared = [
+            {k: v for k, v in c.items() if k not in _PER_PART_KEYS}
+            for c in configs.values()
+        ]
+        differing = sorted(
+            {k for c in shared for k in c if c.get(k) != shared[0].get(k)}
+            | {k for k in shared[0] if any(k not in c for c in shared)}
+        )
+        if differing:
+            raise SystemExit(
+                f"--pool: the parts differ in {differing}, so they are not one "
+                "protocol; merge them without --pool"
+            )
+        seen, rows = set(), []
+        for r in figures["rows"]:
+            key = (r["dataset"], r["window"], r["model"], r["seed"])
+            if key not in seen:  # the reference rows repeat in every part
+                seen.add(key)
+                rows.append(r)
+        figures["pooled_summary"] = summarise(rows, _SUMMARY_KEYS)
+        print_table(
+            figures["pooled_summary"],
+            ["dataset", "window", "model", "n_seeds", "context_fid",
+             "context_fid_std", "context_fid_held_out", "nrmse_real+syn", "fit_s"],
+            title=f"Pooled over {len(parts)} parts",
+        )
+        plot({}, figures["pooled_summary"], name)
     write_results(name, figures, config={"merged_from": configs})
 
 
@@ -642,9 +695,15 @@ def main(argv=None):
         help="comma-separated result names of partial runs to merge "
         "into <name>.json instead of running",
     )
+    parser.add_argument(
+        "--pool",
+        action="store_true",
+        help="with --merge: summarise the parts' seeds together "
+        "(only for parts of one protocol)",
+    )
     args = parser.parse_args(argv)
     if args.merge:
-        return merge(args.name, args.merge.split(","))
+        return merge(args.name, args.merge.split(","), pool=args.pool)
     cfg = dict(FULL if args.full else QUICK)
     for key, value in QUICK.items():
         given = getattr(args, key)
@@ -667,20 +726,7 @@ def main(argv=None):
         for name in cfg["datasets"]:
             for window in cfg["windows"]:
                 run_context_fid(cfg, name, window, rows, raw)
-    summary = summarise(
-        rows,
-        [
-            "discriminative",
-            "predictive",
-            "context_fid",
-            "context_fid_held_out",
-            "nrmse_real",
-            "nrmse_real+syn",
-            "fit_s",
-            "increment_std",
-            "increment_autocorr",
-        ],
-    )
+    summary = summarise(rows, _SUMMARY_KEYS)
     if "overhead" in parts:
         figures["overhead"] = run_overhead(cfg)
         print_table([figures["overhead"]], title="Overhead vs hand-written loop")
