@@ -374,3 +374,28 @@ def _default_path():
     from sklearn_iclr.text import default_model_path
 
     return default_model_path()
+
+
+def test_symmetric_cross_trains_and_scores_both_orders(fitted, monkeypatch):
+    import sklearn_iclr.text._trans_encoder as module
+
+    sizes = []
+    train = module._train
+
+    def spy(trainer_cls, args_cls, model, loss, a, b, labels, **kwargs):
+        sizes.append((trainer_cls.__name__, len(a)))
+        if trainer_cls.__name__ == "CrossEncoderTrainer":
+            # Every pair comes twice, once per order, with the same label.
+            n = len(a) // 2
+            np.testing.assert_array_equal(a[:n], b[n:])
+            np.testing.assert_array_equal(labels[:n], labels[n:])
+        return train(trainer_cls, args_cls, model, loss, a, b, labels, **kwargs)
+
+    monkeypatch.setattr(module, "_train", spy)
+    pairs = PAIRS[:8]
+    est = TransEncoder(**{**TINY, "cross_epochs": 1}, symmetric_cross=True).fit(pairs)
+    assert sizes == [("CrossEncoderTrainer", 16), ("SentenceTransformerTrainer", 8)]
+    swapped = [(b, a) for a, b in pairs]
+    np.testing.assert_allclose(est.predict(pairs), est.predict(swapped), atol=1e-6)
+    # The one-order model does tell the orders apart, so the check above bites.
+    assert not np.allclose(fitted.predict(pairs), fitted.predict(swapped), atol=1e-6)
