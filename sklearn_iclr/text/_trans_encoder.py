@@ -313,10 +313,11 @@ class TransEncoder(BaseEstimator):
         Whether the cross-encoder trains on every pair in both orders,
         ``(a, b)`` and ``(b, a)``, with the same label, and scores a pair as
         the mean of its two orders (in its pseudo-labels, dev scores and
-        :meth:`predict`). The paper does not say; the authors' released code
-        trains on both orders. It doubles the cross-encoder's training and
-        scoring time; on STS-B it lifted the first cycle's cross-encoder by
-        about half a point (see the User Guide).
+        :meth:`predict`). Off, pairs are used in the order given; the
+        authors' released code trains on both orders. It doubles the
+        cross-encoder's training and scoring time; on STS-B it lifted the
+        first cycle's cross-encoder by about half a point (see the User
+        Guide).
     bi_epochs : int, default=1
         Epochs of each bi-encoder training (the paper allows up to 10).
     bi_lr : float, default=5e-5
