@@ -249,6 +249,11 @@ def _train(trainer_cls, args_cls, model, loss, a, b, labels, *, epochs, batch_si
     return model
 
 
+def _both_orders(a, b):
+    """The pairs ``(a, b)`` followed by the same pairs swapped, ``(b, a)``."""
+    return np.concatenate([a, b]), np.concatenate([b, a])
+
+
 # ---------------------------------------------------------------------- estimator
 class TransEncoder(BaseEstimator):
     """Unsupervised sentence-pair scoring by alternating bi-/cross-encoder distillation.
@@ -525,7 +530,7 @@ class TransEncoder(BaseEstimator):
 
     def _cross_scores(self, model, a, b):
         if self.symmetric_cross:
-            a, b = np.concatenate([a, b]), np.concatenate([b, a])
+            a, b = _both_orders(a, b)
         pairs = list(zip(a.tolist(), b.tolist()))
         with _quiet(self.verbose):
             scores = model.predict(
@@ -559,7 +564,7 @@ class TransEncoder(BaseEstimator):
         from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
 
         if self.symmetric_cross:
-            a, b = np.concatenate([a, b]), np.concatenate([b, a])
+            a, b = _both_orders(a, b)
             labels = np.concatenate([labels, labels])
         return _train(
             CrossEncoderTrainer, CrossEncoderTrainingArguments, model,
