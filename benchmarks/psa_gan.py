@@ -634,9 +634,11 @@ def merge(name, parts, pool=False):
             {k: v for k, v in c.items() if k not in _PER_PART_KEYS}
             for c in configs.values()
         ]
+        missing = object()
         differing = sorted(
-            {k for c in shared for k in c if c.get(k) != shared[0].get(k)}
-            | {k for k in shared[0] if any(k not in c for c in shared)}
+            k
+            for k in set().union(*shared)
+            if any(c.get(k, missing) != shared[0].get(k, missing) for c in shared)
         )
         if differing:
             raise SystemExit(
