@@ -126,6 +126,10 @@ def main(argv=None):
     parser.add_argument("--symmetric-cross", action="store_true",
                         help="train and score the cross-encoder on both orders "
                              "of each pair (TransEncoder(symmetric_cross=True))")
+    parser.add_argument("--mutual", action="store_true",
+                        help="mutual distillation with a second copy of the "
+                             "starting model (the only one available offline), "
+                             "trained with its own seeds")
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--throughput-only", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
@@ -142,7 +146,7 @@ def main(argv=None):
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    from sklearn_iclr.text import TransEncoder
+    from sklearn_iclr.text import TransEncoder, default_model_path
 
     sts, all_pairs = load_sts()
     if sts is None:
@@ -181,6 +185,8 @@ def main(argv=None):
         params["bi_epochs"] = args.bi_epochs
     if args.symmetric_cross:
         params["symmetric_cross"] = True
+    if args.mutual:
+        params["mutual_bi_encoder"] = str(default_model_path())
     est = TransEncoder(**params)
     config.update(n_unlabelled_pairs=len(unlabelled),
                   estimator_params={k: v for k, v in est.get_params().items()
@@ -188,8 +194,6 @@ def main(argv=None):
 
     # The starting model, at its own max length and at the bi-encoder's 32 tokens.
     from sentence_transformers import SentenceTransformer
-
-    from sklearn_iclr.text import default_model_path
 
     start = SentenceTransformer(default_model_path(), device="cpu",
                                 local_files_only=True)
@@ -203,6 +207,13 @@ def main(argv=None):
     print_table(rows, title="Starting model, STS-B test Spearman x 100")
     cycles = []
     t_last = [time.perf_counter()]
+
+    def sym_cross_scores(cross, pairs):
+        """Cross-encoder scores as ``predict`` computes them."""
+        scores = cross_scores(cross, pairs)
+        if est.symmetric_cross:
+            scores = (scores + cross_scores(cross, pairs[:, ::-1])) / 2
+        return scores
 
     def on_cycle(cycle, bi, cross):
         one_order = cross_scores(cross, sts.test.pairs)
@@ -235,6 +246,30 @@ def main(argv=None):
         "cross_test": by_cycle[est.best_cycle_["cross"]]["cross_test"],
         "start_dev": 100 * est.history_[0]["bi_dev"],
     }
+    if args.mutual:
+        # The callback sees the first pair of models only: score the second
+        # pair's selected checkpoints, and the two cross-encoders averaged.
+        test, gold = sts.test.pairs, sts.test.scores
+        first_cross = sym_cross_scores(est.cross_encoder_, test)
+        second_cross = sym_cross_scores(est.mutual_cross_encoder_, test)
+        selected.update(
+            mutual_best_cycle={
+                # fit keeps the last of tied cycles: search from the end
+                kind: max(reversed(est.history_[1:]),
+                          key=lambda h: h[f"mutual_{kind}_dev"])["cycle"]
+                for kind in ("bi", "cross")
+            },
+            mutual_bi_test=spearman100(bi_scores(est.mutual_bi_encoder_, test), gold),
+            mutual_cross_test=spearman100(second_cross, gold),
+            mean_of_both_cross_test=spearman100(first_cross + second_cross, gold),
+            mean_of_both_bi_test=spearman100(
+                bi_scores(est.bi_encoder_, test) + bi_scores(est.mutual_bi_encoder_, test),
+                gold,
+            ),
+        )
+        for row, entry in zip(cycles, est.history_[1:]):
+            row["mutual_bi_dev"] = 100 * entry["mutual_bi_dev"]
+            row["mutual_cross_dev"] = 100 * entry["mutual_cross_dev"]
     figures.update(
         start=rows, cycles=cycles, selected_on_dev=selected,
         fit_seconds=m.seconds, fit_peak_rss_mb=m.peak_rss_mb,
@@ -244,9 +279,8 @@ def main(argv=None):
     )
     config["load_average_at_end"] = os.getloadavg()
     print_table(cycles, title="Per cycle (Spearman x 100)")
-    print_table([{"best_cycle": str(selected["best_cycle"]),
-                  "bi_test": selected["bi_test"],
-                  "cross_test": selected["cross_test"]}],
+    print_table([{k: str(v) if isinstance(v, dict) else v
+                  for k, v in selected.items()}],
                 title="Selected on STS-B dev")
     write_results(args.name, figures, config=config)
 
