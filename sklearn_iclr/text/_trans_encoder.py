@@ -343,7 +343,8 @@ class TransEncoder(BaseEstimator):
     callback : callable, default=None
         Called as ``callback(cycle, bi_encoder, cross_encoder)`` after each
         cycle with that cycle's freshly trained models (for monitoring, for
-        example scoring a held-out set).
+        example scoring a held-out set). With mutual distillation it receives
+        the first pair of models.
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Device to train and infer on; ``"auto"`` picks CUDA when available.
     verbose : int, default=0
@@ -369,7 +370,8 @@ class TransEncoder(BaseEstimator):
         pairs were given, the dev Spearman correlations (``bi_dev``,
         ``cross_dev``, and ``mutual_bi_dev``/``mutual_cross_dev``).
     best_cycle_ : dict
-        ``{"bi": k, "cross": k}``, the cycles whose models were kept.
+        ``{"bi": k, "cross": k}``, the cycles whose models were kept; with
+        mutual distillation also ``"mutual_bi"`` and ``"mutual_cross"``.
     n_features_in_ : int
         Number of columns of ``X`` seen in :meth:`fit` (always 2).
     feature_names_in_ : ndarray of shape (2,)
@@ -722,7 +724,11 @@ class TransEncoder(BaseEstimator):
         self.cross_encoder_ = best[0]["cross"][2]
         self.mutual_bi_encoder_ = best[1]["bi"][2] if mutual else None
         self.mutual_cross_encoder_ = best[1]["cross"][2] if mutual else None
-        self.best_cycle_ = {"bi": best[0]["bi"][1], "cross": best[0]["cross"][1]}
+        self.best_cycle_ = {
+            f"{prefix}{kind}": side_best[kind][1]
+            for (prefix, _, _), side_best in zip(sides, best)
+            for kind in ("bi", "cross")
+        }
         self.history_ = history
         return self
 

@@ -362,6 +362,7 @@ def test_mutual_distillation_trains_two_encoders():
     assert est.mutual_cross_encoder_ is not None
     assert est.mutual_cross_encoder_ is not est.cross_encoder_
     assert {"mutual_bi_dev", "mutual_cross_dev"} <= set(est.history_[1])
+    assert est.best_cycle_ == {"bi": 1, "cross": 1, "mutual_bi": 1, "mutual_cross": 1}
     # Both learnt from the same averaged labels but from different random heads.
     pairs = PAIRS[:4]
     assert not np.allclose(
