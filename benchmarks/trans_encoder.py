@@ -241,7 +241,7 @@ def main(argv=None):
         row["cross_dev"] = 100 * entry["cross_dev"]
     by_cycle = {row["cycle"]: row for row in cycles}
     selected = {  # the kept models are those of these cycles: no re-scoring needed
-        "best_cycle": est.best_cycle_,
+        "best_cycle": {kind: est.best_cycle_[kind] for kind in ("bi", "cross")},
         "bi_test": by_cycle[est.best_cycle_["bi"]]["bi_test"],
         "cross_test": by_cycle[est.best_cycle_["cross"]]["cross_test"],
         "start_dev": 100 * est.history_[0]["bi_dev"],
@@ -253,12 +253,8 @@ def main(argv=None):
         first_cross = sym_cross_scores(est.cross_encoder_, test)
         second_cross = sym_cross_scores(est.mutual_cross_encoder_, test)
         selected.update(
-            mutual_best_cycle={
-                # fit keeps the last of tied cycles: search from the end
-                kind: max(reversed(est.history_[1:]),
-                          key=lambda h: h[f"mutual_{kind}_dev"])["cycle"]
-                for kind in ("bi", "cross")
-            },
+            mutual_best_cycle={kind: est.best_cycle_[f"mutual_{kind}"]
+                               for kind in ("bi", "cross")},
             mutual_bi_test=spearman100(bi_scores(est.mutual_bi_encoder_, test), gold),
             mutual_cross_test=spearman100(second_cross, gold),
             mean_of_both_cross_test=spearman100(first_cross + second_cross, gold),
