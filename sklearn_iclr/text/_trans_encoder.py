@@ -294,7 +294,10 @@ class TransEncoder(BaseEstimator):
         one-logit head). ``None`` uses the transformer of ``bi_encoder``.
     mutual_bi_encoder : str or path-like, default=None
         A second starting sentence encoder for mutual distillation; ``None``
-        trains one pair of encoders (self-distillation).
+        trains one pair of encoders (self-distillation). The paper pairs two
+        different models; on STS-B, a second copy of the MiniLM default (so
+        the two differ only in their seeds) left the selected models level
+        with self-distillation at twice the cost (see the User Guide).
     mutual_cross_encoder : str or path-like, default=None
         Language model of the second cross-encoder; ``None`` uses the
         transformer of ``mutual_bi_encoder``. Ignored without it.
