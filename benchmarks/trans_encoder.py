@@ -208,25 +208,28 @@ def main(argv=None):
     cycles = []
     t_last = [time.perf_counter()]
 
-    def sym_cross_scores(cross, pairs):
-        """Cross-encoder scores as ``predict`` computes them."""
-        scores = cross_scores(cross, pairs)
-        if est.symmetric_cross:
-            scores = (scores + cross_scores(cross, pairs[:, ::-1])) / 2
-        return scores
+    test, gold = sts.test.pairs, sts.test.scores
+    test_scores = {}  # the first pair's, by cycle: reused for the mutual means
+
+    def cross_test_scores(cross):
+        """Test scores as ``predict`` computes them, and of the given order alone."""
+        one_order = cross_scores(cross, test)
+        if not est.symmetric_cross:
+            return one_order, one_order
+        return (one_order + cross_scores(cross, test[:, ::-1])) / 2, one_order
 
     def on_cycle(cycle, bi, cross):
-        one_order = cross_scores(cross, sts.test.pairs)
+        bi_test = bi_scores(bi, test)
+        cross_test, one_order = cross_test_scores(cross)
+        test_scores[cycle] = {"bi": bi_test, "cross": cross_test}
         row = {
             "cycle": cycle,
             "seconds": time.perf_counter() - t_last[0],
-            "bi_test": spearman100(bi_scores(bi, sts.test.pairs), sts.test.scores),
-            "cross_test": spearman100(one_order, sts.test.scores),
+            "bi_test": spearman100(bi_test, gold),
+            "cross_test": spearman100(cross_test, gold),
         }
-        if est.symmetric_cross:  # score as predict does: the mean of both orders
-            row["cross_test_one_order"] = row["cross_test"]
-            swapped = cross_scores(cross, sts.test.pairs[:, ::-1])
-            row["cross_test"] = spearman100(one_order + swapped, sts.test.scores)
+        if est.symmetric_cross:  # cross_test is the mean of both orders
+            row["cross_test_one_order"] = spearman100(one_order, gold)
         cycles.append(row)
         print_table([row], title=f"cycle {cycle}")
         figures.update(start=rows, cycles=cycles)
@@ -248,10 +251,10 @@ def main(argv=None):
     }
     if args.mutual:
         # The callback sees the first pair of models only: score the second
-        # pair's selected checkpoints, and the two cross-encoders averaged.
-        test, gold = sts.test.pairs, sts.test.scores
-        first_cross = sym_cross_scores(est.cross_encoder_, test)
-        second_cross = sym_cross_scores(est.mutual_cross_encoder_, test)
+        # pair's selected checkpoints, and each kind of model averaged.
+        first_cross = test_scores[est.best_cycle_["cross"]]["cross"]
+        first_bi = test_scores[est.best_cycle_["bi"]]["bi"]
+        second_cross, _ = cross_test_scores(est.mutual_cross_encoder_)
         selected.update(
             mutual_best_cycle={kind: est.best_cycle_[f"mutual_{kind}"]
                                for kind in ("bi", "cross")},
@@ -259,8 +262,7 @@ def main(argv=None):
             mutual_cross_test=spearman100(second_cross, gold),
             mean_of_both_cross_test=spearman100(first_cross + second_cross, gold),
             mean_of_both_bi_test=spearman100(
-                bi_scores(est.bi_encoder_, test) + bi_scores(est.mutual_bi_encoder_, test),
-                gold,
+                first_bi + bi_scores(est.mutual_bi_encoder_, test), gold
             ),
         )
         for row, entry in zip(cycles, est.history_[1:]):
