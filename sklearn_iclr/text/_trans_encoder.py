@@ -28,8 +28,9 @@ from ..utils._sklearn_compat import (
 
 __all__ = ["TransEncoder", "default_model_path"]
 
-#: Pairs scored per chunk in ``predict`` (bounds the memory held at once).
-_CHUNK = 8192
+#: Pairs scored at a time, in ``fit`` and ``predict``: bounds the embeddings
+#: held at once (STS-B's 8,628 pairs fit in one chunk).
+_CHUNK = 16384
 
 
 def default_model_path():
@@ -146,6 +147,15 @@ def _sentences_list(sentences):
     sentences = list(sentences.tolist() if hasattr(sentences, "tolist") else sentences)
     _check_strings(sentences, "sentences")
     return sentences
+
+
+def _in_chunks(score_chunk, a, b):
+    """``score_chunk(a, b)`` over _CHUNK pairs at a time, into one float64 array."""
+    out = np.empty(len(a), dtype=np.float64)
+    for start in range(0, len(a), _CHUNK):
+        stop = start + _CHUNK
+        out[start:stop] = score_chunk(a[start:stop], b[start:stop])
+    return out
 
 
 def _spearman(a, b):
@@ -525,15 +535,25 @@ class TransEncoder(BaseEstimator):
 
     # -------------------------------------------------------------- scoring
     def _bi_scores(self, model, a, b):
-        """Cosine similarity of each pair, embedding every distinct sentence once."""
-        uniq, inverse = np.unique(np.concatenate([a, b]).astype(str), return_inverse=True)
+        """Cosine similarity of each pair, _CHUNK pairs at a time."""
+        return _in_chunks(lambda ca, cb: self._bi_scores_chunk(model, ca, cb), a, b)
+
+    def _bi_scores_chunk(self, model, a, b):
+        # Each distinct sentence is embedded once. Unique over the object array:
+        # ``astype(str)`` would make a fixed-width array as wide as the longest
+        # sentence, gigabytes for one very long string among many.
+        uniq, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
         emb = self._encode(model, uniq.tolist())
         norms = np.linalg.norm(emb, axis=1)
         emb = emb / np.maximum(norms, 1e-12)[:, None]
         ia, ib = inverse[: len(a)], inverse[len(a):]
-        return np.einsum("ij,ij->i", emb[ia], emb[ib]).astype(np.float64)
+        return np.einsum("ij,ij->i", emb[ia], emb[ib])
 
     def _cross_scores(self, model, a, b):
+        """Cross-encoder score of each pair, _CHUNK pairs at a time."""
+        return _in_chunks(lambda ca, cb: self._cross_scores_chunk(model, ca, cb), a, b)
+
+    def _cross_scores_chunk(self, model, a, b):
         if self.symmetric_cross:
             a, b = _both_orders(a, b)
         pairs = list(zip(a.tolist(), b.tolist()))
@@ -612,7 +632,10 @@ class TransEncoder(BaseEstimator):
             Ignored; the method is unsupervised.
         dev_pairs : same types as X, default=None
             Labelled development pairs; with ``dev_scores``, the cycle with the
-            best dev Spearman correlation is kept for each encoder.
+            best dev Spearman correlation is kept for each encoder. The
+            starting model is not a candidate (there is no cross-encoder
+            before the first cycle): its dev score is in ``history_[0]``, to
+            compare with the kept models' when deciding whether to use them.
         dev_scores : array-like of shape (n_dev_pairs,), default=None
             Gold similarity scores of ``dev_pairs`` (any monotone scale).
 
@@ -761,18 +784,9 @@ class TransEncoder(BaseEstimator):
             ensure_min_samples=1,
             reset=False,
         )
-        out = np.empty(len(arr), dtype=np.float64)
-        for start in range(0, len(arr), _CHUNK):
-            chunk = arr[start:start + _CHUNK]
-            if self.predict_with == "cross":
-                out[start:start + _CHUNK] = self._cross_scores(
-                    self.cross_encoder_, chunk[:, 0], chunk[:, 1]
-                )
-            else:
-                out[start:start + _CHUNK] = self._bi_scores(
-                    self.bi_encoder_, chunk[:, 0], chunk[:, 1]
-                )
-        return out
+        if self.predict_with == "cross":
+            return self._cross_scores(self.cross_encoder_, arr[:, 0], arr[:, 1])
+        return self._bi_scores(self.bi_encoder_, arr[:, 0], arr[:, 1])
 
     def score(self, X, y):
         """Spearman rank correlation between :meth:`predict` and ``y``.

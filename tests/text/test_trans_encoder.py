@@ -181,6 +181,18 @@ def test_fit_leaves_global_random_state_alone():
     assert torch.equal(torch.get_rng_state(), torch_before)
 
 
+@pytest.mark.parametrize("verbose", [0, 1])
+def test_verbose_prints_progress_only_when_asked(capsys, verbose):
+    TransEncoder(**{**TINY, "cross_epochs": 1, "verbose": verbose}).fit(PAIRS[:4])
+    out, err = capsys.readouterr()
+    if verbose:
+        assert "[TransEncoder] cycle 1: training cross-encoder" in out
+        assert "[TransEncoder] cycle 1: training bi-encoder" in out
+        assert "%|" in err  # tqdm progress bars of encoding and training
+    else:
+        assert out == "" and "%|" not in err
+
+
 def test_cuda_without_gpu_raises():
     import torch
 
