@@ -316,6 +316,17 @@ def frechet_distance(a, b):
     -------
     distance : float
         Non-negative distance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_iclr.timeseries.metrics import frechet_distance
+    >>> rng = np.random.RandomState(0)
+    >>> a = rng.normal(size=(500, 3))
+    >>> round(frechet_distance(a, a), 6)
+    0.0
+    >>> round(frechet_distance(a, a + 2.0), 6)  # shifted by 2 in each of 3 dims
+    12.0
     """
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -694,11 +705,17 @@ def make_generator_scorer(
         real = _as_windows(X, "X")
         n = n_samples or len(real)
         fake = _as_windows(generator.sample(n, random_state=random_state), "sample")
-        length = min(real.shape[2], fake.shape[2])
+        if real.shape[1:] != fake.shape[1:]:
+            raise ValueError(
+                f"The held-out windows have shape (n, {real.shape[1]}, "
+                f"{real.shape[2]}) but the generator samples windows of shape "
+                f"(n, {fake.shape[1]}, {fake.shape[2]}): score it on windows of "
+                "its window length and channel count."
+            )
         params = dict(kwargs)
         if isinstance(metric, str):
             params.setdefault("random_state", random_state)
-        return -float(fn(real[:, :, :length], fake[:, :, :length], **params))
+        return -float(fn(real, fake, **params))
 
     scorer.__name__ = f"neg_{getattr(fn, '__name__', 'metric')}"
     return scorer

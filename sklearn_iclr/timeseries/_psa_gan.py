@@ -595,7 +595,9 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             self.scale_min_, self.scale_range_ = lo, rng_
             self.scale_series_ = np.arange(n_series)
         elif self.scaling == "window":
-            lo, rng_ = _minmax(windows[:, :, :window], axis=2)
+            # The range of the steps that sample() keeps, so that scales match.
+            offset = _crop_offset(span, window, context)
+            lo, rng_ = _minmax(windows[:, :, offset : offset + window], axis=2)
             windows = (windows - lo[..., None]) / _safe(rng_)[..., None]
             self.scale_min_, self.scale_range_ = lo, rng_
             self.scale_series_ = series
@@ -944,9 +946,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         Unconditional windows keep their middle steps, away from both edges of
         the generated window; a continuation starts at once.
         """
-        offset = 0
-        if not self.context_length:
-            offset = (values.shape[2] - self.window_length_) // 2
+        offset = _crop_offset(values.shape[2], self.window_length_, self.context_length)
         return values[:, :, offset : offset + self.window_length_]
 
     def __sklearn_tags__(self):
@@ -954,6 +954,11 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.non_deterministic = False
         return tags
+
+
+def _crop_offset(length, window, context_length):
+    """First of the ``window`` steps kept from ``length`` generated steps."""
+    return 0 if context_length else (length - window) // 2
 
 
 def _minmax(values, axis):

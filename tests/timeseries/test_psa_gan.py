@@ -228,6 +228,18 @@ def test_block_noise_draws_fresh_noise_at_every_length():
     assert not np.allclose(*outputs[True])
 
 
+def test_window_scaling_uses_the_steps_that_sample_keeps():
+    """A window of 12 is generated at 16 and its middle 12 steps are kept."""
+    X = _sines(n_series=2, n_timepoints=40)
+    gan = PSAGANGenerator(window_length=12, scaling="window", **TINY).fit(X)
+    assert gan.length_strategy_ == "crop"
+    kept = np.stack(
+        [X[s, :, t + 2 : t + 14] for s, t in zip(gan.window_series_, gan.window_starts_)]
+    )
+    np.testing.assert_allclose(gan.scale_min_, kept.min(axis=2))
+    np.testing.assert_allclose(gan.scale_range_, np.ptp(kept, axis=2))
+
+
 def test_condition_on_scale_draws_series_and_scale_of_one_training_window(
     monkeypatch,
 ):
@@ -468,5 +480,16 @@ def test_grid_search_with_a_metric_scorer_and_pipeline():
     pipe = make_pipeline(
         FunctionTransformer(np.log), PSAGANGenerator(random_state=0, **TINY)
     )
-    pipe.fit(X)
-    assert np.isfinite(scorer(pipe, X))
+    search = GridSearchCV(
+        pipe, {"psagangenerator__moment_loss": [0.0, 1.0]}, scoring=scorer, cv=2
+    ).fit(X)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+
+
+def test_scorer_rejects_windows_of_another_length():
+    X = _sines(n_series=12, n_timepoints=16)[:, 0, :]
+    gan = PSAGANGenerator(window_length=8, random_state=0, **TINY).fit(X)
+    scorer = make_generator_scorer("discriminative_score", iterations=20, hidden=4)
+    with pytest.raises(ValueError, match="window length"):
+        scorer(gan, X)
+    assert scorer(gan, X[:, :8]) <= 0
