@@ -59,7 +59,9 @@ epochs, strided windows, one seed) or ``--full`` for the paper-sized protocol
 (3 seeds, stride 1, more epochs); every size is also a flag, and
 ``--first-seed`` lets the seeds of one protocol run in separate processes;
 ``--merge`` combines their results and, with ``--pool``, summarises their
-seeds together.
+seeds together. ``--targets`` then summarises, from ``psa_gan.json``, the
+runs behind each target (``TARGET_RUNS``) into ``psa_gan_targets.json`` and
+a plot.
 Results go to ``benchmarks/results/psa_gan.json`` and ``psa_gan_*.png``.
 """
 
@@ -662,6 +664,109 @@ def merge(name, parts, pool=False):
     write_results(name, figures, config={"merged_from": configs})
 
 
+def _seeds(prefix, n=3):
+    return [f"{prefix}_s{seed}" for seed in range(n)]
+
+
+#: The partial runs behind each of the issue's targets, by model: the setting
+#: that reached each figure of the user guide's summary table. Every run is
+#: one of the parts merged into ``psa_gan.json``.
+TARGET_RUNS = {
+    ("stock", 24): {
+        "psagan": ["psa_gan_stock_growth"],
+        "no_self_attention": ["psa_gan_stock_growth"],
+        "no_progressive": ["psa_gan_stock_ablations"],
+        "ar_baseline": ["psa_gan_stock_main"],
+    },
+    ("exchange", 64): {
+        "psagan": ["psa_gan_fid_exchange64_window_a"],
+        "no_self_attention": ["psa_gan_fid_exchange64_window_a"],
+        "no_progressive": ["psa_gan_fid_exchange64_window_b"],
+        "ar_baseline": ["psa_gan_fid_exchange64_window_a"],
+    },
+    ("exchange", 128): dict.fromkeys(
+        ["psagan", "no_self_attention", "no_progressive", "ar_baseline"],
+        ["psa_gan_fid_exchange128_window"],
+    ),
+    **{
+        ("etth1", window): {
+            "psagan": _seeds(f"psa_gan_fid_etth1_{window}_seasonal"),
+            "no_self_attention": [f"psa_gan_fid_etth1_{window}_seasonal_nosa"],
+            "no_progressive": _seeds(f"psa_gan_fid_etth1_{window}_seasonal_noprog"),
+            "ar_baseline": [f"psa_gan_fid_etth1_{window}_seasonal_nosa"],
+        }
+        for window in (64, 128)
+    },
+}
+
+#: (metric, target): PSA-GAN must reach the number, or be below every other row.
+TARGETS = {("stock", 24): [("discriminative", 0.10), ("predictive", 0.040)]}
+
+
+def targets(name="psa_gan_targets"):
+    """Summarise and plot, from ``psa_gan.json``, the runs behind each target."""
+    import matplotlib.pyplot as plt
+    from _harness import RESULTS
+
+    rows = json.loads((RESULTS / "psa_gan.json").read_text())["figures"]["rows"]
+    table = []
+    for (dataset, window), by_model in TARGET_RUNS.items():
+        picked = [
+            r
+            for r in rows
+            if r["dataset"] == dataset
+            and r["window"] == window
+            and r["run"] in by_model.get(r["model"], ())
+        ]
+        for row in summarise(picked, _SUMMARY_KEYS):
+            row["runs"] = by_model[row["model"]]
+            table.append(row)
+    for (dataset, window) in TARGET_RUNS:
+        metrics = TARGETS.get((dataset, window), [("context_fid", None)])
+        here = {r["model"]: r for r in table if (r["dataset"], r["window"]) == (dataset, window)}
+        for metric, bound in metrics:
+            others = [r[metric] for m, r in here.items() if m != "psagan"]
+            value = here["psagan"][metric]
+            met = value <= bound if bound is not None else value < min(others)
+            here["psagan"][f"{metric}_target_met"] = bool(met)
+    print_table(
+        table,
+        ["dataset", "window", "model", "n_seeds", "discriminative",
+         "discriminative_target_met", "predictive", "predictive_target_met",
+         "context_fid", "context_fid_std", "context_fid_target_met"],
+        title="The runs behind each target (mean over seeds)",
+    )
+
+    models = ["psagan", "no_self_attention", "no_progressive", "ar_baseline"]
+    panels = [(k, metric) for k, ms in TARGETS.items() for metric, _ in ms]
+    panels.append((None, "context_fid"))
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.4),
+                             gridspec_kw={"width_ratios": [1] * (len(panels) - 1) + [3]})
+    width = 0.8 / len(models)
+    for ax, (key, metric) in zip(axes, panels):
+        groups = [key] if key else [k for k in TARGET_RUNS if k not in TARGETS]
+        for m_i, model in enumerate(models):
+            cells = [
+                next(r for r in table if (r["dataset"], r["window"]) == g and r["model"] == model)
+                for g in groups
+            ]
+            ax.bar(np.arange(len(groups)) + m_i * width, [c[metric] for c in cells], width,
+                   yerr=[c[metric + "_std"] for c in cells], capsize=2,
+                   label=model.replace("ar_baseline", "AR/VAR sampler"))
+        for bound in [b for m, b in TARGETS.get(key, []) if m == metric]:
+            ax.axhline(bound, color="k", ls="--", lw=1)
+        ax.set_xticks(np.arange(len(groups)) + 0.4 - width / 2)
+        ax.set_xticklabels([f"{d}/{w}" for d, w in groups])
+        bounds = [b for m, b in TARGETS.get(key, []) if m == metric]
+        goal = f"target <= {bounds[0]}" if bounds else "target: PSA-GAN lowest"
+        ax.set_title(f"{metric.replace('_', ' ')} ({goal})", fontsize=9)
+    axes[-1].legend(fontsize=7)
+    fig.tight_layout()
+    save_plot(fig, name)
+    write_results(name, {"rows": table},
+                  config={"from": "psa_gan.json", "runs": {f"{d}/{w}": v for (d, w), v in TARGET_RUNS.items()}})
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="paper-sized protocol")
@@ -703,7 +808,15 @@ def main(argv=None):
         help="with --merge: summarise the parts' seeds together "
         "(only for parts of one protocol)",
     )
+    parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="summarise and plot the runs behind each target from psa_gan.json "
+        "(psa_gan_targets.json and .png); runs nothing",
+    )
     args = parser.parse_args(argv)
+    if args.targets:
+        return targets()
     if args.merge:
         return merge(args.name, args.merge.split(","), pool=args.pool)
     cfg = dict(FULL if args.full else QUICK)
