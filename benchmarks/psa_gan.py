@@ -721,14 +721,14 @@ def targets(name="psa_gan_targets"):
         for row in summarise(picked, _SUMMARY_KEYS):
             row["runs"] = by_model[row["model"]]
             table.append(row)
-    for (dataset, window) in TARGET_RUNS:
-        metrics = TARGETS.get((dataset, window), [("context_fid", None)])
-        here = {r["model"]: r for r in table if (r["dataset"], r["window"]) == (dataset, window)}
-        for metric, bound in metrics:
-            others = [r[metric] for m, r in here.items() if m != "psagan"]
-            value = here["psagan"][metric]
+    cell = {(r["dataset"], r["window"], r["model"]): r for r in table}
+    for key, by_model in TARGET_RUNS.items():
+        psagan = cell[(*key, "psagan")]
+        for metric, bound in TARGETS.get(key, [("context_fid", None)]):
+            others = [cell[(*key, m)][metric] for m in by_model if m != "psagan"]
+            value = psagan[metric]
             met = value <= bound if bound is not None else value < min(others)
-            here["psagan"][f"{metric}_target_met"] = bool(met)
+            psagan[f"{metric}_target_met"] = bool(met)
     print_table(
         table,
         ["dataset", "window", "model", "n_seeds", "discriminative",
@@ -746,19 +746,16 @@ def targets(name="psa_gan_targets"):
     for ax, (key, metric) in zip(axes, panels):
         groups = [key] if key else [k for k in TARGET_RUNS if k not in TARGETS]
         for m_i, model in enumerate(models):
-            cells = [
-                next(r for r in table if (r["dataset"], r["window"]) == g and r["model"] == model)
-                for g in groups
-            ]
+            cells = [cell[(*g, model)] for g in groups]
             ax.bar(np.arange(len(groups)) + m_i * width, [c[metric] for c in cells], width,
                    yerr=[c[metric + "_std"] for c in cells], capsize=2,
                    label=model.replace("ar_baseline", "AR/VAR sampler"))
-        for bound in [b for m, b in TARGETS.get(key, []) if m == metric]:
-            ax.axhline(bound, color="k", ls="--", lw=1)
         ax.set_xticks(np.arange(len(groups)) + 0.4 - width / 2)
         ax.set_xticklabels([f"{d}/{w}" for d, w in groups])
-        bounds = [b for m, b in TARGETS.get(key, []) if m == metric]
-        goal = f"target <= {bounds[0]}" if bounds else "target: PSA-GAN lowest"
+        bound = dict(TARGETS.get(key, [])).get(metric)
+        if bound is not None:
+            ax.axhline(bound, color="k", ls="--", lw=1)
+        goal = f"target <= {bound}" if bound is not None else "target: PSA-GAN lowest"
         ax.set_title(f"{metric.replace('_', ' ')} ({goal})", fontsize=9)
     axes[-1].legend(fontsize=7)
     fig.tight_layout()

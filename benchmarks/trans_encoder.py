@@ -255,15 +255,14 @@ def main(argv=None):
         first_cross = test_scores[est.best_cycle_["cross"]]["cross"]
         first_bi = test_scores[est.best_cycle_["bi"]]["bi"]
         second_cross, _ = cross_test_scores(est.mutual_cross_encoder_)
+        second_bi = bi_scores(est.mutual_bi_encoder_, test)
         selected.update(
             mutual_best_cycle={kind: est.best_cycle_[f"mutual_{kind}"]
                                for kind in ("bi", "cross")},
-            mutual_bi_test=spearman100(bi_scores(est.mutual_bi_encoder_, test), gold),
+            mutual_bi_test=spearman100(second_bi, gold),
             mutual_cross_test=spearman100(second_cross, gold),
             mean_of_both_cross_test=spearman100(first_cross + second_cross, gold),
-            mean_of_both_bi_test=spearman100(
-                first_bi + bi_scores(est.mutual_bi_encoder_, test), gold
-            ),
+            mean_of_both_bi_test=spearman100(first_bi + second_bi, gold),
         )
         for row, entry in zip(cycles, est.history_[1:]):
             row["mutual_bi_dev"] = 100 * entry["mutual_bi_dev"]
