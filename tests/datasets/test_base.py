@@ -170,8 +170,11 @@ def test_shared_data_checksums_match_tables(data_home):
         assert remote.url.startswith("https://raw.githubusercontent.com/")
         assert remote.url.rsplit("/", 1)[1] == remote.filename.rsplit("/", 1)[1]
     loaded = {remote.filename for remote in remotes}
+    # Folders added to shared/data for method families still being built; each
+    # gets its loader (and leaves this list) with its issue.
+    pending = ("domains/", "recsys/")  # GRDA (issue 25), RIM (issue 28)
     # only licence/readme files are not loaded
-    assert {p for p in sums if p not in loaded} == {
+    assert {p for p in sums if p not in loaded and not p.startswith(pending)} == {
         "sts/stsbenchmark/LICENSE.txt",
         "sts/stsbenchmark/readme.txt",
         "timeseries/ett_small/LICENSE",
