@@ -21,11 +21,11 @@ SHELL := /bin/bash
 # pip warns once per package about them. The filter keeps real errors visible.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: install demo test test-fast docs bench clean help
+.PHONY: install lint demo test test-fast docs bench clean help
 
 help:
 	@echo "make demo   - install into $(VENV) and run the quick tour"
-	@echo "make test   - install into $(VENV) and run the test suite (+doctests, examples)"
+	@echo "make test   - install into $(VENV), lint (ruff), run the tests (+doctests, examples)"
 	@echo "make docs   - build the Sphinx site with the example gallery"
 	@echo "make bench  - run the benchmarks (writes benchmarks/results/)"
 
@@ -43,7 +43,11 @@ install: $(STAMP)
 demo: install
 	$(BIN)/python -m sklearn_iclr
 
-test: install
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/python -m pytest tests sklearn_iclr --doctest-modules $(PYTEST_ARGS)
 
 docs: install

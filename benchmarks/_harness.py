@@ -21,14 +21,25 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results"
 REPO = Path(__file__).resolve().parents[1]
 _PACKAGES = (
-    "sklearn-iclr", "numpy", "scipy", "scikit-learn", "torch", "skorch",
-    "sentence-transformers", "transformers", "sktime", "pandas",
+    "sklearn-iclr",
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "torch",
+    "skorch",
+    "sentence-transformers",
+    "transformers",
+    "sktime",
+    "pandas",
 )
 
 
 def data_home():
     """The real data sets: $SKLEARN_ICLR_DATA, else ../shared/data; None if absent."""
-    for candidate in (os.environ.get("SKLEARN_ICLR_DATA"), REPO.parent / "shared" / "data"):
+    for candidate in (
+        os.environ.get("SKLEARN_ICLR_DATA"),
+        REPO.parent / "shared" / "data",
+    ):
         if candidate and Path(candidate).is_dir():
             os.environ["SKLEARN_ICLR_DATA"] = str(candidate)
             return Path(candidate)
@@ -42,7 +53,9 @@ def machine_info():
         "python": platform.python_version(),
         "cpu_count": os.cpu_count(),
         "processor": platform.processor() or platform.machine(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"
+        ),
     }
     with contextlib.suppress(ImportError):
         import psutil
@@ -57,7 +70,9 @@ def machine_info():
         import torch
 
         info["torch_threads"] = torch.get_num_threads()
-        info["cuda"] = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+        info["cuda"] = (
+            torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+        )
     try:
         rev = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True
@@ -76,8 +91,12 @@ def write_results(name, figures, *, config=None):
     """Write ``benchmarks/results/<name>.json`` and return its path."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    payload = {"benchmark": name, "config": config or {}, "machine": machine_info(),
-               "figures": figures}
+    payload = {
+        "benchmark": name,
+        "config": config or {},
+        "machine": machine_info(),
+        "figures": figures,
+    }
     path.write_text(json.dumps(payload, indent=2, default=_jsonable) + "\n")
     print(f"wrote {path.relative_to(REPO)}")
     return path
@@ -97,7 +116,9 @@ def print_table(rows, columns=None, *, title=None):
         return
     columns = columns or list(rows[0])
     cells = [[_fmt(row.get(c, "")) for c in columns] for row in rows]
-    widths = [max(len(str(c)), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    widths = [
+        max(len(str(c)), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)
+    ]
     if title:
         print(f"\n{title}")
     print("  ".join(str(c).ljust(w) for c, w in zip(columns, widths)))

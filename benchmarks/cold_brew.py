@@ -124,9 +124,16 @@ def run_cora(seeds, params, split_name="planetoid"):
 
         with seeded(seed):
             mlp_net = cb._fit_classifier_net(
-                StudentMLP(X.shape[1], len(cb.classes_), cb.student_hidden_sizes,
-                           cb.student_dropout),
-                X[train], target[train], X[val], target[val],
+                StudentMLP(
+                    X.shape[1],
+                    len(cb.classes_),
+                    cb.student_hidden_sizes,
+                    cb.student_dropout,
+                ),
+                X[train],
+                target[train],
+                X[val],
+                target[val],
             )
         mlp_pred = mlp_net.predict_proba(X).argmax(axis=1)
         y_train = np.where(train_mask, target, -1)
@@ -141,24 +148,33 @@ def run_cora(seeds, params, split_name="planetoid"):
             "mlp": mlp_pred,
             "label_propagation": lp_pred,
         }
-        row = {"seed": seed, "fit_seconds": fit_seconds,
-               "fcr_validation": cb.feature_contribution_ratio_,
-               "fcr_validation_scores": cb.fcr_scores_}
+        row = {
+            "seed": seed,
+            "fit_seconds": fit_seconds,
+            "fcr_validation": cb.feature_contribution_ratio_,
+            "fcr_validation_scores": cb.fcr_scores_,
+        }
         for name, pred in models.items():
             row[name] = _group_acc(pred, target, masks)
         row["fcr_eval_nodes"] = feature_contribution_ratio(
             row["gcn"]["all"], row["mlp"]["all"], row["label_propagation"]["all"]
         )
         row["group_sizes"] = {g: int(m.sum()) for g, m in masks.items()}
-        print(f"seed {seed}: fit {fit_seconds:.1f}s  " + "  ".join(
-            f"{n}={row[n]['isolated']:.1f}" for n in models) + " (isolated)")
+        print(
+            f"seed {seed}: fit {fit_seconds:.1f}s  "
+            + "  ".join(f"{n}={row[n]['isolated']:.1f}" for n in models)
+            + " (isolated)"
+        )
         rows.append(row)
     return rows
 
 
 def summarize(rows):
-    names = [k for k, v in rows[0].items() if isinstance(v, dict) and "all" in v
-             and k != "group_sizes"]
+    names = [
+        k
+        for k, v in rows[0].items()
+        if isinstance(v, dict) and "all" in v and k != "group_sizes"
+    ]
     table, summary = [], {}
     for name in names:
         entry = {"model": name}
@@ -166,7 +182,8 @@ def summarize(rows):
         for g in GROUPS:
             values = np.array([r[name][g] for r in rows])
             summary[name][g] = {
-                "mean": float(values.mean()), "std": float(values.std())
+                "mean": float(values.mean()),
+                "std": float(values.std()),
             }
             entry[g] = f"{values.mean():.2f} ± {values.std():.2f}"
         table.append(entry)
@@ -238,22 +255,35 @@ def overhead(params, repeats):
     def hand_written():
         torch.manual_seed(0)
         y_t = torch.as_tensor(target)
-        teacher = ColdBrewGCN(as_tensor(X), sparse_tensor(normalized_adjacency(A)),
-                              n_classes, hidden_sizes=hidden, se_layers=(True, False),
-                              se_reg=cfg["se_reg"])
+        teacher = ColdBrewGCN(
+            as_tensor(X),
+            sparse_tensor(normalized_adjacency(A)),
+            n_classes,
+            hidden_sizes=hidden,
+            se_layers=(True, False),
+            se_reg=cfg["se_reg"],
+        )
         idx_t, idx_v = torch.as_tensor(train), torch.as_tensor(val)
-        train_classifier(teacher, (idx_t,), y_t[idx_t], (idx_v,), y_t[idx_v],
-                         cfg["lr"], cfg["weight_decay"], epochs)
+        train_classifier(
+            teacher,
+            (idx_t,),
+            y_t[idx_t],
+            (idx_v,),
+            y_t[idx_v],
+            cfg["lr"],
+            cfg["weight_decay"],
+            epochs,
+        )
         H = teacher.embeddings()
         ref = np.flatnonzero(node_degree(A) > 0)
         labelled = np.concatenate([train, val])
         distill = np.setdiff1d(ref, labelled)
 
         def fit_mlp1(nodes):
-            mlp1 = StudentMLP(X.shape[1], H.shape[1], s_hidden,
-                              cfg["distill_dropout"])
-            opt = torch.optim.Adam(mlp1.parameters(), lr=s_lr,
-                                   weight_decay=cfg["distill_weight_decay"])
+            mlp1 = StudentMLP(X.shape[1], H.shape[1], s_hidden, cfg["distill_dropout"])
+            opt = torch.optim.Adam(
+                mlp1.parameters(), lr=s_lr, weight_decay=cfg["distill_weight_decay"]
+            )
             Xd = as_tensor(X[nodes])
             for _ in range(s_epochs):
                 mlp1.train()
@@ -278,21 +308,39 @@ def overhead(params, repeats):
         with torch.no_grad():
             pos = np.full(X.shape[0], -1)
             pos[ref] = np.arange(len(ref))
-            e_tilde = virtual_neighbourhood(e_hat, H[ref], cfg["top_k"],
-                                            exclude=torch.as_tensor(pos[rows]))
+            e_tilde = virtual_neighbourhood(
+                e_hat, H[ref], cfg["top_k"], exclude=torch.as_tensor(pos[rows])
+            )
             teacher.eval()
             probs = torch.softmax(teacher.layer_outputs()[-1], dim=1)
         E = torch.cat([e_tilde, e_hat], 1)
         nt = len(train) + len(soft)
-        targets = torch.cat([F.one_hot(y_t[idx_t], n_classes).float(),
-                             probs[torch.as_tensor(soft)]])
+        targets = torch.cat(
+            [F.one_hot(y_t[idx_t], n_classes).float(), probs[torch.as_tensor(soft)]]
+        )
         s_drop, s_wd = cfg["student_dropout"], cfg["student_weight_decay"]
         head = MixingHead(X.shape[1], H.shape[1], n_classes, s_hidden, s_drop)
-        train_classifier(head, (as_tensor(X[rows[:nt]]), E[:nt]), targets,
-                         (as_tensor(X[val]), E[nt:]), y_t[idx_v], s_lr, s_wd, s_epochs)
+        train_classifier(
+            head,
+            (as_tensor(X[rows[:nt]]), E[:nt]),
+            targets,
+            (as_tensor(X[val]), E[nt:]),
+            y_t[idx_v],
+            s_lr,
+            s_wd,
+            s_epochs,
+        )
         base = StudentMLP(X.shape[1], n_classes, s_hidden, s_drop)
-        train_classifier(base, (as_tensor(X[train]),), y_t[idx_t],
-                         (as_tensor(X[val]),), y_t[idx_v], s_lr, s_wd, s_epochs)
+        train_classifier(
+            base,
+            (as_tensor(X[train]),),
+            y_t[idx_t],
+            (as_tensor(X[val]),),
+            y_t[idx_v],
+            s_lr,
+            s_wd,
+            s_epochs,
+        )
         label_propagation(A, np.where(cora.train_mask, target, -1))
 
     timings = {"toolkit": [], "hand_written": []}
@@ -302,9 +350,12 @@ def overhead(params, repeats):
             fn()
             timings[name].append(time.perf_counter() - t0)
     best = {k: min(v) for k, v in timings.items()}
-    return {"seconds": timings, "best_seconds": best,
-            "ratio": best["toolkit"] / best["hand_written"],
-            "epochs": {"teacher": epochs, "students": s_epochs}}
+    return {
+        "seconds": timings,
+        "best_seconds": best,
+        "ratio": best["toolkit"] / best["hand_written"],
+        "epochs": {"teacher": epochs, "students": s_epochs},
+    }
 
 
 def _scaling_one(n, params):
@@ -321,8 +372,9 @@ def _scaling_one(n, params):
     ColdBrewClassifier(max_epochs=2, student_max_epochs=2).fit(
         w.data, w.target, adjacency=w.adjacency
     )
-    g = make_planted_graph(n, n_communities=5, n_features=32, average_degree=10,
-                           random_state=0)
+    g = make_planted_graph(
+        n, n_communities=5, n_features=32, average_degree=10, random_state=0
+    )
     # not seed 0: the generator draws its communities from that stream
     rng = np.random.RandomState(12345)
     labelled = rng.choice(n, size=min(500, n // 2), replace=False)
@@ -334,11 +386,15 @@ def _scaling_one(n, params):
     t0 = time.perf_counter()
     clf.predict(g.data[: min(n, 10000)])
     predict_s = time.perf_counter() - t0
-    return {"n_nodes": n, "n_edges": int(g.adjacency.nnz // 2),
-            "fit_seconds": m.seconds, "peak_rss_mb": m.peak_rss_mb,
-            "fit_peak_rss_increase_mb": m.peak_rss_increase_mb,
-            "predict_10k_seconds": predict_s,
-            "rss_after_mb": psutil.Process().memory_info().rss / 2**20}
+    return {
+        "n_nodes": n,
+        "n_edges": int(g.adjacency.nnz // 2),
+        "fit_seconds": m.seconds,
+        "peak_rss_mb": m.peak_rss_mb,
+        "fit_peak_rss_increase_mb": m.peak_rss_increase_mb,
+        "predict_10k_seconds": predict_s,
+        "rss_after_mb": psutil.Process().memory_info().rss / 2**20,
+    }
 
 
 def scaling(sizes, params):
@@ -348,13 +404,14 @@ def scaling(sizes, params):
 
     rows = []
     for n in sizes:
+        here = str(Path(__file__).resolve().parent)
         code = (
-            "import json, sys; sys.path.insert(0, %r); import cold_brew; "
-            "print('RESULT' + json.dumps(cold_brew._scaling_one(%d, %r)))"
-            % (str(Path(__file__).resolve().parent), n, params)
+            f"import json, sys; sys.path.insert(0, {here!r}); import cold_brew; "
+            f"print('RESULT' + json.dumps(cold_brew._scaling_one({n:d}, {params!r})))"
         )
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True,
-                             text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
         row = json.loads(out.split("RESULT", 1)[1])
         print(row)
         rows.append(row)
@@ -370,10 +427,16 @@ def plot(summary, scale_rows):
     for i, name in enumerate(names):
         means = [summary[name][g]["mean"] for g in GROUPS]
         stds = [summary[name][g]["std"] for g in GROUPS]
-        axes[0].bar(np.arange(len(GROUPS)) + i * width, means, width, yerr=stds,
-                    label=name)
-    axes[0].axhline(PAPER["isolated_cold_brew"], ls="--", c="k", lw=0.8,
-                    label="paper: Cold Brew isolated (69.62)")
+        axes[0].bar(
+            np.arange(len(GROUPS)) + i * width, means, width, yerr=stds, label=name
+        )
+    axes[0].axhline(
+        PAPER["isolated_cold_brew"],
+        ls="--",
+        c="k",
+        lw=0.8,
+        label="paper: Cold Brew isolated (69.62)",
+    )
     axes[0].set_xticks(np.arange(len(GROUPS)) + 0.4 - width / 2, GROUPS)
     axes[0].set_ylabel("accuracy (%)")
     axes[0].set_ylim(30, 95)
@@ -382,12 +445,21 @@ def plot(summary, scale_rows):
     if scale_rows:
         edges = [r["n_edges"] for r in scale_rows]
         ax = axes[1]
-        ax.loglog(edges, [r["fit_seconds"] for r in scale_rows], "o-",
-                  label="fit time (s)")
-        ax.loglog(edges, [r["fit_peak_rss_increase_mb"] for r in scale_rows],
-                  "s-", label="peak RSS increase during fit (MB)")
-        ax.loglog(edges, [r["predict_10k_seconds"] for r in scale_rows], "^-",
-                  label="predict 10k nodes (s)")
+        ax.loglog(
+            edges, [r["fit_seconds"] for r in scale_rows], "o-", label="fit time (s)"
+        )
+        ax.loglog(
+            edges,
+            [r["fit_peak_rss_increase_mb"] for r in scale_rows],
+            "s-",
+            label="peak RSS increase during fit (MB)",
+        )
+        ax.loglog(
+            edges,
+            [r["predict_10k_seconds"] for r in scale_rows],
+            "^-",
+            label="predict 10k nodes (s)",
+        )
         ax.set_xlabel("edges")
         ax.set_title("make_planted_graph scaling")
         ax.legend()
@@ -397,19 +469,30 @@ def plot(summary, scale_rows):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="2 seeds, scaling up to 1e4 nodes, 2 overhead repeats")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="2 seeds, scaling up to 1e4 nodes, 2 overhead repeats",
+    )
     parser.add_argument("--seeds", type=int, default=None, help="number of seeds")
-    parser.add_argument("--sizes", type=int, nargs="*", default=None,
-                        help="node counts of the scaling run")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=None,
+        help="node counts of the scaling run",
+    )
     parser.add_argument("--skip-scaling", action="store_true")
     parser.add_argument("--skip-overhead", action="store_true")
     parser.add_argument("--threads", type=int, default=1, help="torch threads")
-    parser.add_argument("--split", choices=["paper", "planetoid", "random"],
-                        default="paper",
-                        help="labels: 600 random training and 500 validation nodes "
-                        "as in the authors' code (default), the standard 140/500 "
-                        "Planetoid split, or a random 60/20/20 split")
+    parser.add_argument(
+        "--split",
+        choices=["paper", "planetoid", "random"],
+        default="paper",
+        help="labels: 600 random training and 500 validation nodes "
+        "as in the authors' code (default), the standard 140/500 "
+        "Planetoid split, or a random 60/20/20 split",
+    )
     parser.add_argument("--name", default="cold_brew", help="results file name")
     args = parser.parse_args(argv)
 
@@ -417,8 +500,9 @@ def main(argv=None):
 
     torch.set_num_threads(args.threads)
     n_seeds = args.seeds or (2 if args.quick else 5)
-    sizes = args.sizes or ([1000, 3000, 10000] if args.quick
-                           else [1000, 3000, 10000, 30000, 100000])
+    sizes = args.sizes or (
+        [1000, 3000, 10000] if args.quick else [1000, 3000, 10000, 30000, 100000]
+    )
     params = {}
     if data_home() is None:
         print("Cora not found (set SKLEARN_ICLR_DATA); skipping the Cora part.")
@@ -431,28 +515,41 @@ def main(argv=None):
     if rows:
         fcr = np.array([r["fcr_validation"] for r in rows])
         fcr_eval = np.array([r["fcr_eval_nodes"] for r in rows])
-        figures["fcr_validation_percent"] = {"mean": float(100 * fcr.mean()),
-                                             "std": float(100 * fcr.std())}
-        figures["fcr_eval_nodes_percent"] = {"mean": float(100 * fcr_eval.mean()),
-                                             "std": float(100 * fcr_eval.std())}
-        print(f"FCR (validation nodes): {100 * fcr.mean():.2f} ± "
-              f"{100 * fcr.std():.2f} %"
-              f"; on the evaluation nodes: {100 * fcr_eval.mean():.2f} ± "
-              f"{100 * fcr_eval.std():.2f} % (paper: 32.86 %)")
+        figures["fcr_validation_percent"] = {
+            "mean": float(100 * fcr.mean()),
+            "std": float(100 * fcr.std()),
+        }
+        figures["fcr_eval_nodes_percent"] = {
+            "mean": float(100 * fcr_eval.mean()),
+            "std": float(100 * fcr_eval.std()),
+        }
+        print(
+            f"FCR (validation nodes): {100 * fcr.mean():.2f} ± "
+            f"{100 * fcr.std():.2f} %"
+            f"; on the evaluation nodes: {100 * fcr_eval.mean():.2f} ± "
+            f"{100 * fcr_eval.std():.2f} % (paper: 32.86 %)"
+        )
     if not args.skip_overhead and rows:
         figures["overhead"] = overhead(params, 2 if args.quick else 3)
-        print(f"overhead ratio toolkit / hand-written torch loop: "
-              f"{figures['overhead']['ratio']:.3f} "
-              f"({figures['overhead']['best_seconds']})")
+        print(
+            f"overhead ratio toolkit / hand-written torch loop: "
+            f"{figures['overhead']['ratio']:.3f} "
+            f"({figures['overhead']['best_seconds']})"
+        )
     scale_params = {"max_epochs": 50, "student_max_epochs": 50}
     scale_rows = [] if args.skip_scaling else scaling(sizes, scale_params)
     figures["scaling"] = scale_rows
     if scale_rows:
         print_table(scale_rows, title="scaling on make_planted_graph (50 epochs each)")
-    config = {"quick": args.quick, "split": args.split, "seeds": n_seeds,
-              "scaling_sizes": sizes,
-              "threads": args.threads, "estimator_params": params or "defaults",
-              "omp_num_threads": os.environ.get("OMP_NUM_THREADS")}
+    config = {
+        "quick": args.quick,
+        "split": args.split,
+        "seeds": n_seeds,
+        "scaling_sizes": sizes,
+        "threads": args.threads,
+        "estimator_params": params or "defaults",
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+    }
     write_results(args.name, figures, config=config)
     if summary or scale_rows:
         save_plot(plot(summary, scale_rows), args.name)

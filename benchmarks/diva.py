@@ -75,7 +75,7 @@ def load(name):
 def split_and_flip(X, y, n_train, n_val, seed):
     rng = np.random.RandomState(seed)
     idx = rng.permutation(len(y))
-    tr, va, te = idx[:n_train], idx[n_train:n_train + n_val], idx[n_train + n_val:]
+    tr, va, te = idx[:n_train], idx[n_train : n_train + n_val], idx[n_train + n_val :]
     n_classes = len(np.unique(y))
     y_noisy = y[tr].copy()
     flipped = rng.rand(n_train) < NOISE
@@ -151,24 +151,43 @@ def run_detection(name, args, seed):
     rbf = {"kernel": "rbf", "kernel_params": {"gamma": gamma}}
     timed("DIVA", lambda: diva())
     timed("DIVA (alpha=10)", lambda: diva(alpha=10.0))
-    timed("DIVA (rbf kernel)",
-          lambda: DIVAWeighter(**rbf).fit(X_tr, y_tr).score_samples(X_tr, y_tr))
-    timed("KNN-Shapley", lambda: knn_shapley_values(X_tr, y_tr, X_va, y_va,
-                                                    n_neighbors=5))
-    timed("Data-OOB", lambda: data_oob_values(X_tr, y_tr, n_estimators=args.oob_trees,
-                                              random_state=seed))
+    timed(
+        "DIVA (rbf kernel)",
+        lambda: DIVAWeighter(**rbf).fit(X_tr, y_tr).score_samples(X_tr, y_tr),
+    )
+    timed(
+        "KNN-Shapley", lambda: knn_shapley_values(X_tr, y_tr, X_va, y_va, n_neighbors=5)
+    )
+    timed(
+        "Data-OOB",
+        lambda: data_oob_values(
+            X_tr, y_tr, n_estimators=args.oob_trees, random_state=seed
+        ),
+    )
     if not args.skip_loo:
-        timed("LOO", lambda: leave_one_out_values(learner(), X_tr, y_tr, X_va, y_va,
-                                                  scoring="neg_log_loss"))
+        timed(
+            "LOO",
+            lambda: leave_one_out_values(
+                learner(), X_tr, y_tr, X_va, y_va, scoring="neg_log_loss"
+            ),
+        )
     if args.tmc_time > 0:
         t0 = time.perf_counter()
         values["TMC-Shapley"] = tmc_shapley_values(
-            learner(), X_tr, y_tr, X_va, y_va, n_permutations=10_000,
-            max_time=args.tmc_time, random_state=seed,
+            learner(),
+            X_tr,
+            y_tr,
+            X_va,
+            y_va,
+            n_permutations=10_000,
+            max_time=args.tmc_time,
+            random_state=seed,
         )
         seconds["TMC-Shapley"] = time.perf_counter() - t0
-    auroc = {m: float(roc_auc_score(flipped, -np.nan_to_num(v, nan=np.nanmean(v))))
-             for m, v in values.items()}
+    auroc = {
+        m: float(roc_auc_score(flipped, -np.nan_to_num(v, nan=np.nanmean(v))))
+        for m, v in values.items()
+    }
 
     # Test accuracy: unweighted vs DIVA-reweighted, clean labels for reference.
     acc = {}
@@ -176,8 +195,9 @@ def run_detection(name, args, seed):
     for kernel, kw in (("linear", {}), ("rbf", rbf)):
         for step_size in (0.1, 0.5):
             w = DIVAWeighter(step_size=step_size, **kw).fit(X_tr, y_tr).sample_weight_
-            acc[f"noisy, DIVA-{kernel} reweighted (step {step_size})"] = learner().fit(
-                X_tr, y_tr, sample_weight=w).score(X_te, y_te)
+            acc[f"noisy, DIVA-{kernel} reweighted (step {step_size})"] = (
+                learner().fit(X_tr, y_tr, sample_weight=w).score(X_te, y_te)
+            )
     acc["clean labels"] = learner().fit(X_tr, y_clean).score(X_te, y_te)
     extra["diva_solver"] = weighters[1.0].solver_
     extra["n_train"] = int(n_train)
@@ -189,8 +209,9 @@ def run_detection(name, args, seed):
 def time_at_2000(args):
     """DIVA vs KNN-Shapley vs one TMC permutation at n = 2000."""
     rows = []
-    X, y = make_classification(2600, n_features=64, n_informative=32, n_classes=10,
-                               random_state=0)
+    X, y = make_classification(
+        2600, n_features=64, n_informative=32, n_classes=10, random_state=0
+    )
     cases = [("synthetic d=64", X, y)]
     if data_home() is not None:
         Xc, yc = load("cora")
@@ -201,12 +222,18 @@ def time_at_2000(args):
             w = DIVAWeighter().fit(X_tr, y_tr)
         with measure() as m_knn:
             knn_shapley_values(X_tr, y_tr, X_va, y_va, n_neighbors=5)
-        row = {"data": label, "n": 2000, "diva_solver": w.solver_,
-               "diva_s": m_diva.seconds, "knn_shapley_s": m_knn.seconds,
-               "diva / knn": m_diva.seconds / m_knn.seconds}
+        row = {
+            "data": label,
+            "n": 2000,
+            "diva_solver": w.solver_,
+            "diva_s": m_diva.seconds,
+            "knn_shapley_s": m_knn.seconds,
+            "diva / knn": m_diva.seconds / m_knn.seconds,
+        }
         if args.tmc_time > 0:
             seconds, fits, finished = tmc_permutation_time(
-                X_tr, y_tr, X_va, y_va, budget=args.tmc_time)
+                X_tr, y_tr, X_va, y_va, budget=args.tmc_time
+            )
             row["tmc_1_permutation_s"] = seconds
             row["tmc_fits"] = fits
             row["tmc_permutation_finished"] = finished
@@ -221,17 +248,25 @@ def scaling(args):
         for n in args.scaling_n:
             if d == 1433 and n > args.max_n_wide:
                 continue
-            X, y = make_classification(n, n_features=d, n_informative=min(d, 32),
-                                       n_classes=10, random_state=0)
+            X, y = make_classification(
+                n, n_features=d, n_informative=min(d, 32), n_classes=10, random_state=0
+            )
             for solver in ("primal", "dual"):
                 if solver == "dual" and n > args.max_n_dual:
                     continue
                 with measure() as m:
                     DIVAWeighter(solver=solver).fit(X, y)
                 auto = "primal" if d + 1 <= n else "dual"
-                rows.append({"d": d, "n": n, "solver": solver, "auto_choice": auto,
-                             "seconds": m.seconds,
-                             "peak_rss_increase_mb": m.peak_rss_increase_mb})
+                rows.append(
+                    {
+                        "d": d,
+                        "n": n,
+                        "solver": solver,
+                        "auto_choice": auto,
+                        "seconds": m.seconds,
+                        "peak_rss_increase_mb": m.peak_rss_increase_mb,
+                    }
+                )
                 print(f"  scaling d={d} n={n} {solver}: {m.seconds:.3f} s")
     return rows
 
@@ -249,8 +284,11 @@ def plots(name, values, flipped, times_rows, scaling_rows):
         auc = roc_auc_score(flipped, score)
         ax.plot(fpr, tpr, label=f"{method} ({auc:.3f})")
     ax.plot([0, 1], [0, 1], "k:", lw=0.8)
-    ax.set(xlabel="false positive rate", ylabel="true positive rate",
-           title=f"{name}: flipped-label detection (seed 0)")
+    ax.set(
+        xlabel="false positive rate",
+        ylabel="true positive rate",
+        title=f"{name}: flipped-label detection (seed 0)",
+    )
     ax.legend(fontsize=7)
     save_plot(fig, f"diva_roc_{name}")
     plt.close(fig)
@@ -260,8 +298,11 @@ def plots(name, values, flipped, times_rows, scaling_rows):
     bins = np.linspace(v.min(), v.max(), 50)
     ax.hist(v[~flipped], bins=bins, alpha=0.6, label="clean rows", density=True)
     ax.hist(v[flipped], bins=bins, alpha=0.6, label="flipped rows", density=True)
-    ax.set(xlabel="DIVA value (-dL/d alpha)", ylabel="density",
-           title=f"{name}: DIVA values (seed 0)")
+    ax.set(
+        xlabel="DIVA value (-dL/d alpha)",
+        ylabel="density",
+        title=f"{name}: DIVA values (seed 0)",
+    )
     ax.legend()
     save_plot(fig, f"diva_hist_{name}")
     plt.close(fig)
@@ -276,14 +317,21 @@ def plot_scaling(scaling_rows, suffix):
     fig, ax = plt.subplots(figsize=(5.5, 4))
     for d in sorted({r["d"] for r in scaling_rows}):
         for solver, style in (("primal", "-o"), ("dual", "--s")):
-            pts = [(r["n"], r["seconds"]) for r in scaling_rows
-                   if r["d"] == d and r["solver"] == solver]
+            pts = [
+                (r["n"], r["seconds"])
+                for r in scaling_rows
+                if r["d"] == d and r["solver"] == solver
+            ]
             if pts:
                 n, s = zip(*pts)
                 ax.plot(n, s, style, label=f"d={d}, {solver}")
-    ax.set(xscale="log", yscale="log", xlabel="n (training rows)",
-           ylabel="DIVAWeighter.fit time (s)",
-           title="DIVA cost: primal O(nd^2), dual O(n^3)")
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="n (training rows)",
+        ylabel="DIVAWeighter.fit time (s)",
+        title="DIVA cost: primal O(nd^2), dual O(n^3)",
+    )
     ax.legend(fontsize=8)
     save_plot(fig, f"diva_time_vs_n{suffix}")
     plt.close(fig)
@@ -327,12 +375,25 @@ def main(argv=None):
         for m in methods:
             a = np.array([s[0][m] for s in per_seed])
             t = np.array([s[1][m] for s in per_seed])
-            detection.append({"data": name, "method": m, "auroc_mean": a.mean(),
-                              "auroc_std": a.std(), "seconds_mean": t.mean()})
+            detection.append(
+                {
+                    "data": name,
+                    "method": m,
+                    "auroc_mean": a.mean(),
+                    "auroc_std": a.std(),
+                    "seconds_mean": t.mean(),
+                }
+            )
         for k in per_seed[0][2]:
             a = np.array([s[2][k] for s in per_seed])
-            accuracy.append({"data": name, "training": k, "test_acc_mean": a.mean(),
-                             "test_acc_std": a.std()})
+            accuracy.append(
+                {
+                    "data": name,
+                    "training": k,
+                    "test_acc_mean": a.mean(),
+                    "test_acc_std": a.std(),
+                }
+            )
     print_table(detection, title="Mislabelled-row detection (AUROC)")
     print_table(accuracy, title="Test accuracy of LogisticRegression")
 
@@ -345,12 +406,24 @@ def main(argv=None):
         plot_scaling(scaling_rows, suffix)
 
     config = {k: v for k, v in vars(args).items()}
-    config.update({"noise": NOISE, "learner": "LogisticRegression(max_iter=300)",
-                   "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-                   "datasets_info": extras})
-    write_results("diva" + suffix, {"detection": detection, "accuracy": accuracy,
-                                    "time_n2000": times, "scaling": scaling_rows},
-                  config=config)
+    config.update(
+        {
+            "noise": NOISE,
+            "learner": "LogisticRegression(max_iter=300)",
+            "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+            "datasets_info": extras,
+        }
+    )
+    write_results(
+        "diva" + suffix,
+        {
+            "detection": detection,
+            "accuracy": accuracy,
+            "time_n2000": times,
+            "scaling": scaling_rows,
+        },
+        config=config,
+    )
 
 
 if __name__ == "__main__":

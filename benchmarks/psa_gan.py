@@ -656,8 +656,17 @@ def merge(name, parts, pool=False):
         figures["pooled_summary"] = summarise(rows, _SUMMARY_KEYS)
         print_table(
             figures["pooled_summary"],
-            ["dataset", "window", "model", "n_seeds", "context_fid",
-             "context_fid_std", "context_fid_held_out", "nrmse_real+syn", "fit_s"],
+            [
+                "dataset",
+                "window",
+                "model",
+                "n_seeds",
+                "context_fid",
+                "context_fid_std",
+                "context_fid_held_out",
+                "nrmse_real+syn",
+                "fit_s",
+            ],
             title=f"Pooled over {len(parts)} parts",
         )
         plot({}, figures["pooled_summary"], name)
@@ -731,25 +740,44 @@ def targets(name="psa_gan_targets"):
             psagan[f"{metric}_target_met"] = bool(met)
     print_table(
         table,
-        ["dataset", "window", "model", "n_seeds", "discriminative",
-         "discriminative_target_met", "predictive", "predictive_target_met",
-         "context_fid", "context_fid_std", "context_fid_target_met"],
+        [
+            "dataset",
+            "window",
+            "model",
+            "n_seeds",
+            "discriminative",
+            "discriminative_target_met",
+            "predictive",
+            "predictive_target_met",
+            "context_fid",
+            "context_fid_std",
+            "context_fid_target_met",
+        ],
         title="The runs behind each target (mean over seeds)",
     )
 
     models = ["psagan", "no_self_attention", "no_progressive", "ar_baseline"]
     panels = [(k, metric) for k, ms in TARGETS.items() for metric, _ in ms]
     panels.append((None, "context_fid"))
-    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.4),
-                             gridspec_kw={"width_ratios": [1] * (len(panels) - 1) + [3]})
+    fig, axes = plt.subplots(
+        1,
+        len(panels),
+        figsize=(4 * len(panels), 3.4),
+        gridspec_kw={"width_ratios": [1] * (len(panels) - 1) + [3]},
+    )
     width = 0.8 / len(models)
     for ax, (key, metric) in zip(axes, panels):
         groups = [key] if key else [k for k in TARGET_RUNS if k not in TARGETS]
         for m_i, model in enumerate(models):
             cells = [cell[(*g, model)] for g in groups]
-            ax.bar(np.arange(len(groups)) + m_i * width, [c[metric] for c in cells], width,
-                   yerr=[c[metric + "_std"] for c in cells], capsize=2,
-                   label=model.replace("ar_baseline", "AR/VAR sampler"))
+            ax.bar(
+                np.arange(len(groups)) + m_i * width,
+                [c[metric] for c in cells],
+                width,
+                yerr=[c[metric + "_std"] for c in cells],
+                capsize=2,
+                label=model.replace("ar_baseline", "AR/VAR sampler"),
+            )
         ax.set_xticks(np.arange(len(groups)) + 0.4 - width / 2)
         ax.set_xticklabels([f"{d}/{w}" for d, w in groups])
         bound = dict(TARGETS.get(key, [])).get(metric)
@@ -760,8 +788,14 @@ def targets(name="psa_gan_targets"):
     axes[-1].legend(fontsize=7)
     fig.tight_layout()
     save_plot(fig, name)
-    write_results(name, {"rows": table},
-                  config={"from": "psa_gan.json", "runs": {f"{d}/{w}": v for (d, w), v in TARGET_RUNS.items()}})
+    write_results(
+        name,
+        {"rows": table},
+        config={
+            "from": "psa_gan.json",
+            "runs": {f"{d}/{w}": v for (d, w), v in TARGET_RUNS.items()},
+        },
+    )
 
 
 def main(argv=None):

@@ -28,8 +28,8 @@ import argparse
 import time
 
 import numpy as np
-
 from _harness import data_home, measure, print_table, save_plot, write_results
+
 from sklearn_iclr.datasets import load_eth_ucy, make_pedestrian_scenes
 from sklearn_iclr.explain import (
     ConstantVelocityPredictor,
@@ -46,8 +46,10 @@ SCENES = ("eth", "hotel", "univ", "zara1", "zara2")
 
 def _errors(model, X, y):
     pred = model.predict(X)
-    return (float(average_displacement_error(y, pred).mean()),
-            float(final_displacement_error(y, pred).mean()))
+    return (
+        float(average_displacement_error(y, pred).mean()),
+        float(final_displacement_error(y, pred).mean()),
+    )
 
 
 def _alone(X):
@@ -65,8 +67,12 @@ def _subsample(bunch, n, rng):
 
 def _explain(model, X_bg, X, y, args, removal, random_state=0):
     explainer = ShapleyTrajectoryExplainer(
-        model, method="exact", removal=removal, include_random_agent=True,
-        n_draws=args.n_draws, random_state=random_state,
+        model,
+        method="exact",
+        removal=removal,
+        include_random_agent=True,
+        n_draws=args.n_draws,
+        random_state=random_state,
     ).fit(X_bg)
     return explainer.explain(X, y)
 
@@ -81,19 +87,28 @@ def run_eth_ucy(args):
         test = prepare_trajectory_scenes(data.test, data.test_file_id, **kw)
         X_tr, y_tr = _subsample(train, args.train_subsample, rng)
         X_te, y_te = test.data, test.target
-        params = dict(max_epochs=args.epochs, hidden_size=args.hidden,
-                      encoder=args.encoder, random_state=0)
+        params = dict(
+            max_epochs=args.epochs,
+            hidden_size=args.hidden,
+            encoder=args.encoder,
+            random_state=0,
+        )
         with measure() as fit_time:
             social = SocialAttentionPredictor(**params).fit(X_tr, y_tr)
-        row = {"scene": scene, "n_train": len(X_tr), "n_test": len(X_te),
-               "mean_neighbours": float(test.n_neighbours.mean()),
-               "fit_s": round(fit_time.seconds, 1)}
+        row = {
+            "scene": scene,
+            "n_train": len(X_tr),
+            "n_test": len(X_te),
+            "mean_neighbours": float(test.n_neighbours.mean()),
+            "fit_s": round(fit_time.seconds, 1),
+        }
         row["ade"], row["fde"] = _errors(social, X_te, y_te)
         row["ade_no_neigh"], row["fde_no_neigh"] = _errors(social, _alone(X_te), y_te)
         if args.retrain_alone:
             alone = SocialAttentionPredictor(**params).fit(X_tr[:, :1], y_tr)
             row["ade_trained_alone"], row["fde_trained_alone"] = _errors(
-                alone, X_te[:, :1], y_te)
+                alone, X_te[:, :1], y_te
+            )
         cv = ConstantVelocityPredictor().fit(X_tr, y_tr)
         row["ade_cv"], row["fde_cv"] = _errors(cv, X_te, y_te)
         Xe, ye = _subsample(test, args.n_explain, rng)
@@ -118,15 +133,20 @@ def run_eth_ucy(args):
 
 
 def run_planted(args):
-    train = make_pedestrian_scenes(n_samples=args.planted_train, n_agents=4,
-                                   random_state=0)
-    test = make_pedestrian_scenes(n_samples=args.planted_test, n_agents=4,
-                                  random_state=1)
+    train = make_pedestrian_scenes(
+        n_samples=args.planted_train, n_agents=4, random_state=0
+    )
+    test = make_pedestrian_scenes(
+        n_samples=args.planted_test, n_agents=4, random_state=1
+    )
     out = {}
     models = {
-        "social": SocialAttentionPredictor(max_epochs=args.planted_epochs,
-                                           hidden_size=args.hidden,
-                                           encoder=args.encoder, random_state=0),
+        "social": SocialAttentionPredictor(
+            max_epochs=args.planted_epochs,
+            hidden_size=args.hidden,
+            encoder=args.encoder,
+            random_state=0,
+        ),
         "constant_velocity": ConstantVelocityPredictor(),
     }
     shown = None
@@ -135,21 +155,33 @@ def run_planted(args):
         row = {"model": name}
         row["ade"], row["fde"] = _errors(model, test.data, test.target)
         row["ade_no_neigh"], row["fde_no_neigh"] = _errors(
-            model, _alone(test.data), test.target)
+            model, _alone(test.data), test.target
+        )
         for removal in ("zero", "random"):
             ex = ShapleyTrajectoryExplainer(
-                model, removal=removal, include_random_agent=True,
-                n_draws=args.n_draws, random_state=0).fit(train.data)
+                model,
+                removal=removal,
+                include_random_agent=True,
+                n_draws=args.n_draws,
+                random_state=0,
+            ).fit(train.data)
             res = ex.explain(test.data, test.target)
             row[f"past_{removal}"] = res.past_score
             row[f"social_{removal}"] = res.social_interaction_score
             row[f"random_agent_{removal}"] = res.random_agent_score
             leader = res.attributions[np.arange(len(test.data)), test.leader_index]
             row[f"leader_top_{removal}"] = float(
-                (leader >= res.attributions[:, 1:4].max(axis=1)).mean())
+                (leader >= res.attributions[:, 1:4].max(axis=1)).mean()
+            )
             if name == "social" and removal == "zero":
-                shown = (test.data[0], res.attributions[0], test.target[0],
-                         model.predict(test.data[:1])[0], ex, res)
+                shown = (
+                    test.data[0],
+                    res.attributions[0],
+                    test.target[0],
+                    model.predict(test.data[:1])[0],
+                    ex,
+                    res,
+                )
         out[name] = row
     print_table(list(out.values()), title="Planted leader-follower scenes")
     return out, shown
@@ -178,8 +210,9 @@ def run_speed(args):
     rows = []
     for model_name, model in models.items():
         for p in args.speed_players:
-            scenes = make_pedestrian_scenes(n_samples=args.speed_samples, n_agents=p,
-                                            random_state=p)
+            scenes = make_pedestrian_scenes(
+                n_samples=args.speed_samples, n_agents=p, random_state=p
+            )
             X, y = scenes.data, scenes.target
             ours = ShapleyTrajectoryExplainer(model).fit(X)
             generic = ShapleyTrajectoryExplainer(_BlackBox(model)).fit(X)
@@ -189,7 +222,7 @@ def run_speed(args):
             with measure() as t_generic:
                 phi_generic = generic.transform(X, y)
 
-            def game(i):
+            def game(i, X=X, y=y, model=model):
                 origin = X[i, 0, -1]
 
                 def f(Z):
@@ -198,37 +231,50 @@ def run_speed(args):
                     scenes_[~Z[:, 0], 0] = origin
                     pred = model.predict(scenes_)
                     return -average_displacement_error(
-                        np.broadcast_to(y[i], pred.shape), pred)
+                        np.broadcast_to(y[i], pred.shape), pred
+                    )
+
                 return f
 
             masker = shap.maskers.Independent(np.zeros((1, p)))
             ones = np.ones((1, p))
             shap.ExactExplainer(game(0), masker)(ones)  # warm-up (numba)
             with measure() as t_exact:
-                shap_phi = np.vstack([
-                    shap.ExactExplainer(game(i), masker)(ones).values
-                    for i in range(len(X))])
-            row = {"model": model_name, "players": p, "n_samples": len(X),
-                   "ours_exact_ms_per_sample": 1e3 * t_ours.seconds / len(X),
-                   "ours_generic_ms_per_sample": 1e3 * t_generic.seconds / len(X),
-                   "shap_exact_ms_per_sample": 1e3 * t_exact.seconds / len(X),
-                   "max_abs_diff_exact": float(np.abs(phi - shap_phi).max()),
-                   "max_abs_diff_generic": float(np.abs(phi_generic - shap_phi).max())}
+                shap_phi = np.vstack(
+                    [
+                        shap.ExactExplainer(game(i), masker)(ones).values
+                        for i in range(len(X))
+                    ]
+                )
+            row = {
+                "model": model_name,
+                "players": p,
+                "n_samples": len(X),
+                "ours_exact_ms_per_sample": 1e3 * t_ours.seconds / len(X),
+                "ours_generic_ms_per_sample": 1e3 * t_generic.seconds / len(X),
+                "shap_exact_ms_per_sample": 1e3 * t_exact.seconds / len(X),
+                "max_abs_diff_exact": float(np.abs(phi - shap_phi).max()),
+                "max_abs_diff_generic": float(np.abs(phi_generic - shap_phi).max()),
+            }
             row["speedup_generic"] = t_exact.seconds / t_generic.seconds
             row["speedup_exact"] = t_exact.seconds / t_ours.seconds
             # sampling: same number of model evaluations per sample
             n_perm = args.speed_permutations
             budget = n_perm * (p + 1)
             ours_perm = ShapleyTrajectoryExplainer(
-                model, method="permutation", n_permutations=n_perm,
-                random_state=0).fit(X)
+                model, method="permutation", n_permutations=n_perm, random_state=0
+            ).fit(X)
             with measure() as t_perm:
                 phi_perm = ours_perm.transform(X, y)
             with measure() as t_sperm:
-                shap_perm = np.vstack([
-                    shap.PermutationExplainer(game(i), masker, seed=i)(
-                        ones, max_evals=max(budget, 2 * p + 1)).values
-                    for i in range(len(X))])
+                shap_perm = np.vstack(
+                    [
+                        shap.PermutationExplainer(game(i), masker, seed=i)(
+                            ones, max_evals=max(budget, 2 * p + 1)
+                        ).values
+                        for i in range(len(X))
+                    ]
+                )
             row["ours_perm_ms_per_sample"] = 1e3 * t_perm.seconds / len(X)
             row["shap_perm_ms_per_sample"] = 1e3 * t_sperm.seconds / len(X)
             row["ours_perm_rmse"] = float(np.sqrt(((phi_perm - phi) ** 2).mean()))
@@ -239,8 +285,14 @@ def run_speed(args):
     return rows
 
 
-def _plots(eth_rows, eth_shown, planted_shown, planted=None, removal="zero",
-           name="shapley_trajectory"):
+def _plots(
+    eth_rows,
+    eth_shown,
+    planted_shown,
+    planted=None,
+    removal="zero",
+    name="shapley_trajectory",
+):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -249,13 +301,24 @@ def _plots(eth_rows, eth_shown, planted_shown, planted=None, removal="zero",
     if eth_rows or planted:
         fig, ax = plt.subplots(figsize=(8, 3.5))
         bars = [
-            (r["scene"], r[f"past_score_{removal}"], r[f"social_score_{removal}"],
-             r[f"random_agent_score_{removal}"]) for r in eth_rows
+            (
+                r["scene"],
+                r[f"past_score_{removal}"],
+                r[f"social_score_{removal}"],
+                r[f"random_agent_score_{removal}"],
+            )
+            for r in eth_rows
         ]
         if planted:
             r = planted["social"]
-            bars.append(("planted\n(leader)", r[f"past_{removal}"],
-                         r[f"social_{removal}"], r[f"random_agent_{removal}"]))
+            bars.append(
+                (
+                    "planted\n(leader)",
+                    r[f"past_{removal}"],
+                    r[f"social_{removal}"],
+                    r[f"random_agent_{removal}"],
+                )
+            )
         names = [b[0] for b in bars]
         width = 0.27
         xs = np.arange(len(names))
@@ -271,8 +334,7 @@ def _plots(eth_rows, eth_shown, planted_shown, planted=None, removal="zero",
         fig, axes = plt.subplots(1, 2, figsize=(10, 5))
         if planted_shown is not None:
             scene, phi, y, y_pred, _, res = planted_shown
-            plot_scene_attribution(scene, phi[:-1], y=y, y_pred=y_pred,
-                                   ax=axes[0])
+            plot_scene_attribution(scene, phi[:-1], y=y, y_pred=y_pred, ax=axes[0])
             axes[0].set_title("planted leader-follower scene")
         if eth_shown is not None:
             scene_name, scene, res, i, y, y_pred = eth_shown
@@ -286,38 +348,59 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--full", action="store_true",
-                        help="paper protocol: all training scenes, 50 epochs, "
-                        "all test scenes explained")
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="paper protocol: all training scenes, 50 epochs, "
+        "all test scenes explained",
+    )
     parser.add_argument("--scenes", nargs="+", default=list(SCENES), choices=SCENES)
     parser.add_argument("--epochs", type=int, default=None)
-    parser.add_argument("--train-subsample", type=int, default=None,
-                        help="training scenes per fold (quick default 4000)")
-    parser.add_argument("--n-explain", type=int, default=None,
-                        help="test scenes explained per fold (quick default 200)")
+    parser.add_argument(
+        "--train-subsample",
+        type=int,
+        default=None,
+        help="training scenes per fold (quick default 4000)",
+    )
+    parser.add_argument(
+        "--n-explain",
+        type=int,
+        default=None,
+        help="test scenes explained per fold (quick default 200)",
+    )
     parser.add_argument("--n-background", type=int, default=2000)
     parser.add_argument("--radius", type=float, default=3.0)
     parser.add_argument("--max-agents", type=int, default=8)
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--encoder", default="gru", choices=["gru", "mlp"])
-    parser.add_argument("--removal", nargs="+", default=["zero", "random"],
-                        choices=["zero", "random"],
-                        help="removal variants explained (the first is plotted)")
+    parser.add_argument(
+        "--removal",
+        nargs="+",
+        default=["zero", "random"],
+        choices=["zero", "random"],
+        help="removal variants explained (the first is plotted)",
+    )
     parser.add_argument("--n-draws", type=int, default=4)
-    parser.add_argument("--no-retrain-alone", dest="retrain_alone",
-                        action="store_false")
+    parser.add_argument(
+        "--no-retrain-alone", dest="retrain_alone", action="store_false"
+    )
     parser.add_argument("--planted-train", type=int, default=2000)
     parser.add_argument("--planted-test", type=int, default=500)
     parser.add_argument("--planted-epochs", type=int, default=40)
-    parser.add_argument("--speed-players", type=int, nargs="+",
-                        default=[4, 6, 8, 10, 12])
+    parser.add_argument(
+        "--speed-players", type=int, nargs="+", default=[4, 6, 8, 10, 12]
+    )
     parser.add_argument("--speed-samples", type=int, default=20)
     parser.add_argument("--speed-permutations", type=int, default=20)
-    parser.add_argument("--name", default=None,
-                        help="results name (default: shapley_trajectory, with "
-                        "the parts run appended when some are skipped)")
-    parser.add_argument("--skip", nargs="*", default=[],
-                        choices=["eth_ucy", "planted", "speed"])
+    parser.add_argument(
+        "--name",
+        default=None,
+        help="results name (default: shapley_trajectory, with "
+        "the parts run appended when some are skipped)",
+    )
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["eth_ucy", "planted", "speed"]
+    )
     args = parser.parse_args(argv)
     if args.full:
         args.epochs = args.epochs or 50
@@ -343,12 +426,20 @@ def main(argv=None):
     figures["total_s"] = round(time.perf_counter() - start, 1)
     config = {k: v for k, v in vars(args).items()}
     name = args.name or (
-        "shapley_trajectory" if not args.skip else "shapley_trajectory_"
+        "shapley_trajectory"
+        if not args.skip
+        else "shapley_trajectory_"
         + "_".join(sorted({"eth_ucy", "planted", "speed"} - set(args.skip)))
     )
     write_results(name, figures, config=config)
-    _plots(eth_rows, eth_shown, planted_shown, figures.get("planted"),
-           args.removal[0], name)
+    _plots(
+        eth_rows,
+        eth_shown,
+        planted_shown,
+        figures.get("planted"),
+        args.removal[0],
+        name,
+    )
 
 
 if __name__ == "__main__":

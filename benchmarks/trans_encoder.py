@@ -50,10 +50,18 @@ def load_sts():
 
 
 def bi_scores(model, pairs, batch_size=64):
-    a = model.encode(list(pairs[:, 0]), batch_size=batch_size, convert_to_numpy=True,
-                     normalize_embeddings=True)
-    b = model.encode(list(pairs[:, 1]), batch_size=batch_size, convert_to_numpy=True,
-                     normalize_embeddings=True)
+    a = model.encode(
+        list(pairs[:, 0]),
+        batch_size=batch_size,
+        convert_to_numpy=True,
+        normalize_embeddings=True,
+    )
+    b = model.encode(
+        list(pairs[:, 1]),
+        batch_size=batch_size,
+        convert_to_numpy=True,
+        normalize_embeddings=True,
+    )
     return np.einsum("ij,ij->i", a, b)
 
 
@@ -66,8 +74,9 @@ def throughput(sentences, repeats, batch_size):
     from sklearn_iclr.text import TransEncoder
 
     tiny = [(s, t) for s, t in zip(sentences[:16], sentences[16:32])]
-    est = TransEncoder(n_cycles=1, cross_epochs=1, bi_epochs=1, batch_size=batch_size,
-                       random_state=0).fit(tiny)
+    est = TransEncoder(
+        n_cycles=1, cross_epochs=1, bi_epochs=1, batch_size=batch_size, random_state=0
+    ).fit(tiny)
     model = est.bi_encoder_
     model.encode(sentences[:64], batch_size=batch_size)  # warm-up
     ours, direct, ours_cpu, direct_cpu = [], [], [], []
@@ -77,8 +86,12 @@ def throughput(sentences, repeats, batch_size):
         ours.append(len(sentences) / (time.perf_counter() - t0))
         ours_cpu.append(len(sentences) / (time.process_time() - c0))
         t0, c0 = time.perf_counter(), time.process_time()
-        model.encode(sentences, batch_size=batch_size, convert_to_numpy=True,
-                     show_progress_bar=False)
+        model.encode(
+            sentences,
+            batch_size=batch_size,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
         direct.append(len(sentences) / (time.perf_counter() - t0))
         direct_cpu.append(len(sentences) / (time.process_time() - c0))
     ours_med, direct_med = float(np.median(ours)), float(np.median(direct))
@@ -115,31 +128,49 @@ def throughput(sentences, repeats, batch_size):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full", action="store_true",
-                        help="paper protocol: all 8628 pairs, 3 cycles")
-    parser.add_argument("--n-pairs", type=int, default=2000,
-                        help="unlabelled pairs: a uniform random subset of all "
-                             "STS-B pairs (ignored with --full)")
+    parser.add_argument(
+        "--full", action="store_true", help="paper protocol: all 8628 pairs, 3 cycles"
+    )
+    parser.add_argument(
+        "--n-pairs",
+        type=int,
+        default=2000,
+        help="unlabelled pairs: a uniform random subset of all "
+        "STS-B pairs (ignored with --full)",
+    )
     parser.add_argument("--cycles", type=int, default=None)
     parser.add_argument("--cross-epochs", type=float, default=None)
     parser.add_argument("--bi-epochs", type=float, default=None)
-    parser.add_argument("--symmetric-cross", action="store_true",
-                        help="train and score the cross-encoder on both orders "
-                             "of each pair (TransEncoder(symmetric_cross=True))")
-    parser.add_argument("--mutual", action="store_true",
-                        help="mutual distillation with a second copy of the "
-                             "starting model (the only one available offline), "
-                             "trained with its own seeds")
+    parser.add_argument(
+        "--symmetric-cross",
+        action="store_true",
+        help="train and score the cross-encoder on both orders "
+        "of each pair (TransEncoder(symmetric_cross=True))",
+    )
+    parser.add_argument(
+        "--mutual",
+        action="store_true",
+        help="mutual distillation with a second copy of the "
+        "starting model (the only one available offline), "
+        "trained with its own seeds",
+    )
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--throughput-only", action="store_true")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--n-sentences", type=int, default=None,
-                        help="encode only this many STS-B test sentences for the "
-                             "throughput comparison (default: all distinct ones)")
+    parser.add_argument(
+        "--n-sentences",
+        type=int,
+        default=None,
+        help="encode only this many STS-B test sentences for the "
+        "throughput comparison (default: all distinct ones)",
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--name", default="trans_encoder",
-                        help="results file name (benchmarks/results/<name>.json)")
+    parser.add_argument(
+        "--name",
+        default="trans_encoder",
+        help="results file name (benchmarks/results/<name>.json)",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -153,17 +184,30 @@ def main(argv=None):
         return 1
     test_sentences = list(dict.fromkeys(sts.test.pairs.ravel().tolist()))
 
-    config = {"mode": "full" if args.full else "quick", "seed": args.seed,
-              "torch_threads": torch.get_num_threads(),
-              "load_average_at_start": os.getloadavg()}
+    config = {
+        "mode": "full" if args.full else "quick",
+        "seed": args.seed,
+        "torch_threads": torch.get_num_threads(),
+        "load_average_at_start": os.getloadavg(),
+    }
     figures = {}
 
     if not args.skip_throughput:
         print("throughput: transform vs sentence-transformers encode ...", flush=True)
-        sentences = test_sentences[: args.n_sentences] if args.n_sentences else test_sentences
+        sentences = (
+            test_sentences[: args.n_sentences] if args.n_sentences else test_sentences
+        )
         figures["throughput"] = throughput(sentences, args.repeats, 64)
-        print_table([{k: v for k, v in figures["throughput"].items()
-                      if not k.endswith("_runs")}], title="Encoding throughput")
+        print_table(
+            [
+                {
+                    k: v
+                    for k, v in figures["throughput"].items()
+                    if not k.endswith("_runs")
+                }
+            ],
+            title="Encoding throughput",
+        )
         write_results(args.name, figures, config=config)
     if args.throughput_only:
         return 0
@@ -173,8 +217,9 @@ def main(argv=None):
         unlabelled = all_pairs
         n_cycles = 3
     else:
-        idx = rng.choice(len(all_pairs), size=min(args.n_pairs, len(all_pairs)),
-                         replace=False)
+        idx = rng.choice(
+            len(all_pairs), size=min(args.n_pairs, len(all_pairs)), replace=False
+        )
         unlabelled = all_pairs[idx]
         n_cycles = 1
     n_cycles = args.cycles or n_cycles
@@ -188,22 +233,36 @@ def main(argv=None):
     if args.mutual:
         params["mutual_bi_encoder"] = str(default_model_path())
     est = TransEncoder(**params)
-    config.update(n_unlabelled_pairs=len(unlabelled),
-                  estimator_params={k: v for k, v in est.get_params().items()
-                                    if k != "callback"})
+    config.update(
+        n_unlabelled_pairs=len(unlabelled),
+        estimator_params={k: v for k, v in est.get_params().items() if k != "callback"},
+    )
 
     # The starting model, at its own max length and at the bi-encoder's 32 tokens.
     from sentence_transformers import SentenceTransformer
 
-    start = SentenceTransformer(default_model_path(), device="cpu",
-                                local_files_only=True)
-    rows = [{"model": "start (max_seq_length=%d)" % start.max_seq_length,
-             "cycle": 0, "test_spearman": spearman100(bi_scores(start, sts.test.pairs),
-                                                      sts.test.scores)}]
+    start = SentenceTransformer(
+        default_model_path(), device="cpu", local_files_only=True
+    )
+    rows = [
+        {
+            "model": f"start (max_seq_length={start.max_seq_length})",
+            "cycle": 0,
+            "test_spearman": spearman100(
+                bi_scores(start, sts.test.pairs), sts.test.scores
+            ),
+        }
+    ]
     start.max_seq_length = est.bi_max_length
-    rows.append({"model": f"start (max_seq_length={est.bi_max_length})", "cycle": 0,
-                 "test_spearman": spearman100(bi_scores(start, sts.test.pairs),
-                                              sts.test.scores)})
+    rows.append(
+        {
+            "model": f"start (max_seq_length={est.bi_max_length})",
+            "cycle": 0,
+            "test_spearman": spearman100(
+                bi_scores(start, sts.test.pairs), sts.test.scores
+            ),
+        }
+    )
     print_table(rows, title="Starting model, STS-B test Spearman x 100")
     cycles = []
     t_last = [time.perf_counter()]
@@ -257,8 +316,9 @@ def main(argv=None):
         second_cross, _ = cross_test_scores(est.mutual_cross_encoder_)
         second_bi = bi_scores(est.mutual_bi_encoder_, test)
         selected.update(
-            mutual_best_cycle={kind: est.best_cycle_[f"mutual_{kind}"]
-                               for kind in ("bi", "cross")},
+            mutual_best_cycle={
+                kind: est.best_cycle_[f"mutual_{kind}"] for kind in ("bi", "cross")
+            },
             mutual_bi_test=spearman100(second_bi, gold),
             mutual_cross_test=spearman100(second_cross, gold),
             mean_of_both_cross_test=spearman100(first_cross + second_cross, gold),
@@ -268,17 +328,22 @@ def main(argv=None):
             row["mutual_bi_dev"] = 100 * entry["mutual_bi_dev"]
             row["mutual_cross_dev"] = 100 * entry["mutual_cross_dev"]
     figures.update(
-        start=rows, cycles=cycles, selected_on_dev=selected,
-        fit_seconds=m.seconds, fit_peak_rss_mb=m.peak_rss_mb,
-        seconds_per_cycle=[h["cross_seconds"] + h["bi_seconds"]
-                           for h in est.history_[1:]],
+        start=rows,
+        cycles=cycles,
+        selected_on_dev=selected,
+        fit_seconds=m.seconds,
+        fit_peak_rss_mb=m.peak_rss_mb,
+        seconds_per_cycle=[
+            h["cross_seconds"] + h["bi_seconds"] for h in est.history_[1:]
+        ],
         history=est.history_,
     )
     config["load_average_at_end"] = os.getloadavg()
     print_table(cycles, title="Per cycle (Spearman x 100)")
-    print_table([{k: str(v) if isinstance(v, dict) else v
-                  for k, v in selected.items()}],
-                title="Selected on STS-B dev")
+    print_table(
+        [{k: str(v) if isinstance(v, dict) else v for k, v in selected.items()}],
+        title="Selected on STS-B dev",
+    )
     write_results(args.name, figures, config=config)
 
     import matplotlib
@@ -288,8 +353,12 @@ def main(argv=None):
 
     fig, ax = plt.subplots(figsize=(5, 3.5))
     xs = [0] + [c["cycle"] for c in cycles]
-    ax.plot(xs, [rows[0]["test_spearman"]] + [c["bi_test"] for c in cycles], "o-",
-            label="bi-encoder")
+    ax.plot(
+        xs,
+        [rows[0]["test_spearman"]] + [c["bi_test"] for c in cycles],
+        "o-",
+        label="bi-encoder",
+    )
     ax.plot(xs[1:], [c["cross_test"] for c in cycles], "s-", label="cross-encoder")
     ax.axhline(rows[0]["test_spearman"], color="grey", ls=":", label="start")
     ax.set_xlabel("cycle")

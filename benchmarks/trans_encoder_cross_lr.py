@@ -32,8 +32,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lrs", type=float, nargs="+", default=[2e-5, 5e-5, 1e-4])
     parser.add_argument("--cross-epochs", type=float, default=3)
-    parser.add_argument("--seed", type=int, default=1234,
-                        help="seed of the cross-encoder (the bi-encoder uses seed+1)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=1234,
+        help="seed of the cross-encoder (the bi-encoder uses seed+1)",
+    )
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--name", default="trans_encoder_cross_lr")
     args = parser.parse_args(argv)
@@ -49,11 +53,17 @@ def main(argv=None):
         return 1
     a, b = pairs[:, 0], pairs[:, 1]
     n_train, n_dev = len(sts.train.pairs), len(sts.dev.pairs)
-    splits = {"dev": (slice(n_train, n_train + n_dev), sts.dev.scores),
-              "test": (slice(n_train + n_dev, None), sts.test.scores)}
+    splits = {
+        "dev": (slice(n_train, n_train + n_dev), sts.dev.scores),
+        "test": (slice(n_train + n_dev, None), sts.test.scores),
+    }
 
-    config = {"cross_epochs": args.cross_epochs, "seed": args.seed,
-              "torch_threads": torch.get_num_threads(), "n_pairs": len(pairs)}
+    config = {
+        "cross_epochs": args.cross_epochs,
+        "seed": args.seed,
+        "torch_threads": torch.get_num_threads(),
+        "n_pairs": len(pairs),
+    }
     # The estimator's private steps, so the sweep trains exactly as fit does.
     # The starting model's scores, hence the cross-encoder's labels, do not
     # depend on the rate: computed once.
@@ -65,15 +75,18 @@ def main(argv=None):
     for lr in args.lrs:
         est.set_params(cross_lr=lr)
         t0 = time.perf_counter()
-        cross = est._train_cross(est._load_cross(None, None, args.seed), a, b, labels,
-                                 args.seed)
+        cross = est._train_cross(
+            est._load_cross(None, None, args.seed), a, b, labels, args.seed
+        )
         cross_seconds = time.perf_counter() - t0
         cross_scores = est._cross_scores(cross, a, b)
         bi = est._train_bi(est._load_bi(None), a, b, cross_scores, args.seed + 1)
         row = {"cross_lr": lr, "cross_seconds": cross_seconds}
-        for prefix, scores in (("start", start_scores),
-                               ("cross", cross_scores),
-                               ("bi", est._bi_scores(bi, a, b))):
+        for prefix, scores in (
+            ("start", start_scores),
+            ("cross", cross_scores),
+            ("bi", est._bi_scores(bi, a, b)),
+        ):
             for split, (rows_of_split, gold) in splits.items():
                 row[f"{prefix}_{split}"] = spearman100(scores[rows_of_split], gold)
         rows.append(row)
@@ -87,10 +100,18 @@ def main(argv=None):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(5, 3.5))
-    for key, marker in (("cross_dev", "s-"), ("cross_test", "s--"),
-                        ("bi_dev", "o-"), ("bi_test", "o--")):
-        ax.plot([r["cross_lr"] for r in rows], [r[key] for r in rows], marker,
-                label=key.replace("_", " "))
+    for key, marker in (
+        ("cross_dev", "s-"),
+        ("cross_test", "s--"),
+        ("bi_dev", "o-"),
+        ("bi_test", "o--"),
+    ):
+        ax.plot(
+            [r["cross_lr"] for r in rows],
+            [r[key] for r in rows],
+            marker,
+            label=key.replace("_", " "),
+        )
     ax.set_xscale("log")
     ax.set_xlabel("cross-encoder learning rate")
     ax.set_ylabel("STS-B Spearman x 100")

@@ -72,15 +72,35 @@ def test_pooled_merge_summarises_seeds_of_one_protocol(bench, tmp_path, monkeypa
     harness = sys.modules["_harness"]
     monkeypatch.setattr(harness, "RESULTS", tmp_path)
     monkeypatch.setattr(harness, "REPO", tmp_path)
-    reference = {"dataset": "d", "window": 8, "model": "real data", "seed": "-",
-                 "context_fid_held_out": 1.0}
-    config = {"epochs": 5, "windows": [8], "seeds": 1, "first_seed": 0,
-              "models": ["psagan"]}
+    reference = {
+        "dataset": "d",
+        "window": 8,
+        "model": "real data",
+        "seed": "-",
+        "context_fid_held_out": 1.0,
+    }
+    config = {
+        "epochs": 5,
+        "windows": [8],
+        "seeds": 1,
+        "first_seed": 0,
+        "models": ["psagan"],
+    }
     for seed, fid in [(0, 0.1), (1, 0.3)]:
         _write_part(
-            tmp_path, f"part{seed}", {**config, "first_seed": seed},
-            [reference, {"dataset": "d", "window": 8, "model": "psagan",
-                         "seed": seed, "context_fid": fid}],
+            tmp_path,
+            f"part{seed}",
+            {**config, "first_seed": seed},
+            [
+                reference,
+                {
+                    "dataset": "d",
+                    "window": 8,
+                    "model": "psagan",
+                    "seed": seed,
+                    "context_fid": fid,
+                },
+            ],
         )
     bench.merge("pooled", ["part0", "part1"], pool=True)
     pooled = json.loads((tmp_path / "pooled.json").read_text())["figures"]
@@ -95,6 +115,7 @@ def test_pooled_merge_summarises_seeds_of_one_protocol(bench, tmp_path, monkeypa
     with pytest.raises(SystemExit, match="epochs"):
         bench.merge("bad", ["part0", "other"], pool=True)
     bench.merge("unpooled", ["part0", "other"])  # a plain merge still works
-    assert "pooled_summary" not in json.loads(
-        (tmp_path / "unpooled.json").read_text()
-    )["figures"]
+    assert (
+        "pooled_summary"
+        not in json.loads((tmp_path / "unpooled.json").read_text())["figures"]
+    )

@@ -6,7 +6,7 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from ._instance_generator import expected_failed_checks, _tested_estimators
+from ._instance_generator import _tested_estimators, expected_failed_checks
 
 ESTIMATORS = list(_tested_estimators())
 

@@ -35,7 +35,7 @@ def test_datasets_import_does_not_import_torch():
 def test_subpackages_are_lazy_attributes():
     assert sklearn_iclr.utils.all_estimators is all_estimators
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        sklearn_iclr.nope
+        _ = sklearn_iclr.nope
 
 
 def test_all_estimators_type_filter():

@@ -37,7 +37,13 @@ class TinyTorchRegressor(TorchEstimatorMixin, RegressorMixin, BaseEstimator):
     }
 
     def __init__(
-        self, hidden=8, *, max_epochs=3, lr=1e-2, device="cpu", verbose=0,
+        self,
+        hidden=8,
+        *,
+        max_epochs=3,
+        lr=1e-2,
+        device="cpu",
+        verbose=0,
         random_state=None,
     ):
         self.hidden = hidden

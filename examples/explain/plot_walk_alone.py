@@ -84,13 +84,17 @@ for name, model in models.items():
 # The leader is the neighbour that matters:
 r = results["social attention"]
 leader = r.attributions[np.arange(len(test.data)), test.leader_index]
-print("leader has the largest neighbour value in",
-      f"{np.mean(leader >= r.attributions[:, 1:4].max(axis=1)):.0%} of scenes")
+print(
+    "leader has the largest neighbour value in",
+    f"{np.mean(leader >= r.attributions[:, 1:4].max(axis=1)):.0%} of scenes",
+)
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
 for ax, (name, res) in zip(axes, results.items()):
-    ax.bar(["past", "social (max)", "random agent"],
-           [res.past_score, res.social_interaction_score, res.random_agent_score])
+    ax.bar(
+        ["past", "social (max)", "random agent"],
+        [res.past_score, res.social_interaction_score, res.random_agent_score],
+    )
     ax.set_title(name)
     ax.set_ylabel("mean Shapley value (m of ADE)")
 fig.tight_layout()
@@ -101,7 +105,9 @@ fig.tight_layout()
 i = 0
 model = models["social attention"]
 ax = plot_scene_attribution(
-    test.data[i], r.attributions[i, :-1], y=test.target[i],
+    test.data[i],
+    r.attributions[i, :-1],
+    y=test.target[i],
     y_pred=model.predict(test.data[i : i + 1])[0],
 )
 ax.set_title(f"leader: neighbour_{test.leader_index[i]}")
@@ -128,9 +134,11 @@ else:
     real = SocialAttentionPredictor(max_epochs=3 if FAST else 15, random_state=0)
     real.fit(tr.data[idx], tr.target[idx])
     explained = rng.choice(len(te.data), 50 if FAST else 300, replace=False)
-    res = ShapleyTrajectoryExplainer(
-        real, include_random_agent=True, random_state=0
-    ).fit(tr.data[idx[:2000]]).explain(te.data[explained], te.target[explained])
+    res = (
+        ShapleyTrajectoryExplainer(real, include_random_agent=True, random_state=0)
+        .fit(tr.data[idx[:2000]])
+        .explain(te.data[explained], te.target[explained])
+    )
     cv = ConstantVelocityPredictor().fit(tr.data, tr.target)
     print(f"zara1: constant velocity ADE {-cv.score(te.data, te.target):.2f} m")
     print(

@@ -39,8 +39,12 @@ n_nodes = 400 if FAST else 1500
 epochs = 40 if FAST else 150
 
 graph = make_planted_graph(
-    n_nodes, n_communities=4, n_features=16, isolated_fraction=0.15,
-    average_degree=4, random_state=0,
+    n_nodes,
+    n_communities=4,
+    n_features=16,
+    isolated_fraction=0.15,
+    average_degree=4,
+    random_state=0,
 )
 X, target, A = graph.data, graph.target, graph.adjacency
 rng = np.random.RandomState(0)
@@ -56,7 +60,9 @@ print(f"{n_nodes} nodes, {A.nnz // 2} edges, {np.sum(degree == 0)} isolated")
 # layer) on the labelled nodes, early-stopping on a validation split of them,
 # then the two student MLPs. The student needs no edges afterwards.
 clf = ColdBrewClassifier(
-    hidden_sizes=(32,), max_epochs=epochs, student_max_epochs=epochs,
+    hidden_sizes=(32,),
+    max_epochs=epochs,
+    student_max_epochs=epochs,
     random_state=0,
 ).fit(X, y, adjacency=A)
 
@@ -70,8 +76,10 @@ baseline = mlp.predict(X)
 # The feature contribution ratio (FCR) measured on the validation nodes says
 # how much of the GNN's skill the features alone carry: far below 100%, the
 # labels live in the edges and distillation is worth it.
-print(f"FCR = {100 * clf.feature_contribution_ratio_:.1f}%  "
-      f"(validation accuracies: {clf.fcr_scores_})")
+print(
+    f"FCR = {100 * clf.feature_contribution_ratio_:.1f}%  "
+    f"(validation accuracies: {clf.fcr_scores_})"
+)
 
 # %%
 # Accuracy by node degree
@@ -116,8 +124,11 @@ from sklearn.preprocessing import StandardScaler
 
 with sklearn.config_context(enable_metadata_routing=True):
     cold_brew = ColdBrewClassifier(
-        hidden_sizes=(32,), max_epochs=epochs // 2, student_max_epochs=epochs // 2,
-        graph="require", random_state=0,
+        hidden_sizes=(32,),
+        max_epochs=epochs // 2,
+        student_max_epochs=epochs // 2,
+        graph="require",
+        random_state=0,
     ).set_fit_request(adjacency=True, node_ids=True)
     pipe = make_pipeline(StandardScaler(), cold_brew)
     search = GridSearchCV(

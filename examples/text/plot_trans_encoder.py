@@ -37,7 +37,11 @@ tickets = [
     ("Please cancel my subscription.", "I want to stop my monthly plan.", 4.7),
     ("My invoice shows the wrong amount.", "I was charged twice this month.", 2.8),
     ("The parcel has not arrived yet.", "Where is my delivery?", 4.0),
-    ("Can I change my delivery address?", "I moved and need to update my address.", 3.6),
+    (
+        "Can I change my delivery address?",
+        "I moved and need to update my address.",
+        3.6,
+    ),
     ("The screen stays black.", "The display shows nothing.", 4.3),
     ("How do I export my data?", "Can I download all my files?", 3.5),
     ("The app crashes when I open it.", "How do I export my data?", 0.3),
@@ -71,8 +75,10 @@ model.fit(pairs)
 
 cross_scores = model.predict(pairs)  # predict_with="cross" (default), in [0, 1]
 bi_scores = model.set_params(predict_with="bi").predict(pairs)  # cosine, [-1, 1]
-print(f"Spearman vs judgements: bi-encoder {model.score(pairs, judged):.2f}, "
-      f"cross-encoder {model.set_params(predict_with='cross').score(pairs, judged):.2f}")
+print(
+    f"Spearman vs judgements: bi-encoder {model.score(pairs, judged):.2f}, "
+    f"cross-encoder {model.set_params(predict_with='cross').score(pairs, judged):.2f}"
+)
 
 # %%
 # Bi- vs cross-encoder scores
@@ -82,8 +88,10 @@ print(f"Spearman vs judgements: bi-encoder {model.score(pairs, judged):.2f}, "
 # cross-encoder under-trained. The bi-encoder's embeddings can also be reused
 # for search with ``transform``.
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.5), sharex=True)
-for ax, scores, name in [(axes[0], bi_scores, "bi-encoder (cosine)"),
-                         (axes[1], cross_scores, "cross-encoder (probability)")]:
+for ax, scores, name in [
+    (axes[0], bi_scores, "bi-encoder (cosine)"),
+    (axes[1], cross_scores, "cross-encoder (probability)"),
+]:
     ax.scatter(judged, scores, c=judged, cmap="viridis")
     ax.set_xlabel("rough human judgement (not used in training)")
     ax.set_title(name)

@@ -69,8 +69,11 @@ axes[0].legend()
 fpr, tpr, _ = roc_curve(flipped, -values)
 axes[1].plot(fpr, tpr, label=f"DIVA (AUROC {auroc:.3f})")
 axes[1].plot([0, 1], [0, 1], "k:")
-axes[1].set(xlabel="false positive rate", ylabel="true positive rate",
-            title="Detecting flipped labels")
+axes[1].set(
+    xlabel="false positive rate",
+    ylabel="true positive rate",
+    title="Detecting flipped labels",
+)
 axes[1].legend()
 fig.tight_layout()
 
@@ -104,8 +107,11 @@ print(f"test accuracy, unweighted:     {base.score(X_test, y_test):.3f}")
 print(f"test accuracy, DIVA-reweighted: {reweighted.score(X_test, y_test):.3f}")
 
 fig, ax = plt.subplots(figsize=(5, 3.5))
-ax.hist([reweighted.sample_weight_[~flipped], reweighted.sample_weight_[flipped]],
-        bins=20, label=["clean", "flipped"])
+ax.hist(
+    [reweighted.sample_weight_[~flipped], reweighted.sample_weight_[flipped]],
+    bins=20,
+    label=["clean", "flipped"],
+)
 ax.set(xlabel="DIVA weight", ylabel="rows", title="Optimised weights")
 ax.legend()
 plt.show()

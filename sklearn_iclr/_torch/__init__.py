@@ -13,12 +13,12 @@ parameter constraints and CPU-safe pickling.
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._imports import F, nn, skorch, torch
 from ._device import resolve_device
-from ._seed import seeded, torch_seed
-from ._net import build_net, progress
+from ._imports import F, nn, skorch, torch
 from ._mixin import TorchEstimatorMixin, to_numpy, to_tensor
 from ._modules import MLP
+from ._net import build_net, progress
+from ._seed import seeded, torch_seed
 
 __all__ = [
     "F",

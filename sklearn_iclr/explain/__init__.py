@@ -8,8 +8,8 @@ agents) and the target's future ``y`` of shape ``(n_samples, t_pred, 2)``.
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._predictors import ConstantVelocityPredictor, SocialAttentionPredictor
 from ._plotting import plot_scene_attribution
+from ._predictors import ConstantVelocityPredictor, SocialAttentionPredictor
 from ._scenes import prepare_trajectory_scenes
 from ._shapley import ShapleyTrajectoryExplainer
 from ._validation import average_displacement_error, final_displacement_error

@@ -94,25 +94,62 @@ def plot_scene_attribution(
         sign_color = "tab:blue" if phi[j] >= 0 else "tab:red"
         label = f"{player_names[j]}: {phi[j]:+.2f}"
         if j == 0:
-            ax.scatter(*target_last, s=(2 + width * 6) ** 2, facecolors="none",
-                       edgecolors=sign_color, linewidths=2, zorder=3)
-            ax.annotate(label, target_last, textcoords="offset points",
-                        xytext=(6, -12), fontsize=8)
+            ax.scatter(
+                *target_last,
+                s=(2 + width * 6) ** 2,
+                facecolors="none",
+                edgecolors=sign_color,
+                linewidths=2,
+                zorder=3,
+            )
+            ax.annotate(
+                label,
+                target_last,
+                textcoords="offset points",
+                xytext=(6, -12),
+                fontsize=8,
+            )
             continue
         if width > 0:
-            ax.annotate("", xy=target_last, xytext=traj[-1],
-                        arrowprops=dict(arrowstyle="-|>", lw=width, color=sign_color,
-                                        alpha=0.7, shrinkA=2, shrinkB=4))
-        ax.annotate(label, traj[-1], textcoords="offset points", xytext=(4, 4),
-                    fontsize=8, color=color)
+            ax.annotate(
+                "",
+                xy=target_last,
+                xytext=traj[-1],
+                arrowprops=dict(
+                    arrowstyle="-|>",
+                    lw=width,
+                    color=sign_color,
+                    alpha=0.7,
+                    shrinkA=2,
+                    shrinkB=4,
+                ),
+            )
+        ax.annotate(
+            label,
+            traj[-1],
+            textcoords="offset points",
+            xytext=(4, 4),
+            fontsize=8,
+            color=color,
+        )
     if y is not None:
         y = np.asarray(y, dtype=float)
-        ax.plot(*np.vstack([target_last, y]).T, "--", color="tab:green", lw=1.5,
-                label="true future")
+        ax.plot(
+            *np.vstack([target_last, y]).T,
+            "--",
+            color="tab:green",
+            lw=1.5,
+            label="true future",
+        )
     if y_pred is not None:
         y_pred = np.asarray(y_pred, dtype=float)
-        ax.plot(*np.vstack([target_last, y_pred]).T, ":", color="tab:orange", lw=2,
-                label="prediction")
+        ax.plot(
+            *np.vstack([target_last, y_pred]).T,
+            ":",
+            color="tab:orange",
+            lw=2,
+            label="prediction",
+        )
     if y is not None or y_pred is not None:
         ax.legend(loc="best", fontsize=8)
     ax.set_aspect("equal", adjustable="datalim")

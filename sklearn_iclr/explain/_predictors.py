@@ -9,20 +9,20 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from .._torch import (
+    MLP,
+    TorchEstimatorMixin,
+    build_net,
+    nn,
+    seeded,
+    skorch,
+    torch,
+)
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
     _fit_context,
     check_is_fitted,
-)
-from .._torch import (
-    MLP,
-    skorch,
-    TorchEstimatorMixin,
-    build_net,
-    nn,
-    seeded,
-    torch,
 )
 from ._validation import (
     agent_mask,
@@ -68,8 +68,9 @@ class _TrajectoryRegressorMixin(RegressorMixin):
         """
         y_pred = self.predict(X)
         y = check_future(y, y_pred.shape[0], t_pred=y_pred.shape[1])
-        return -float(np.average(average_displacement_error(y, y_pred),
-                                 weights=sample_weight))
+        return -float(
+            np.average(average_displacement_error(y, y_pred), weights=sample_weight)
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -295,11 +296,14 @@ class _SocialAttentionModule(nn.Module):
         scores = torch.where(keepn, s_kept, s_removed)
         present = torch.where(keepn, m_x[:, None, 1:], m_r[:, None, 1:]) > 0.5
         scores = scores.masked_fill(~present, float("-inf"))
-        null = torch.where(
-            keep0,
-            (q_x * self.null_key).sum(-1)[:, None],
-            (q_r * self.null_key).sum(-1)[:, None],
-        ) * self.scale
+        null = (
+            torch.where(
+                keep0,
+                (q_x * self.null_key).sum(-1)[:, None],
+                (q_r * self.null_key).sum(-1)[:, None],
+            )
+            * self.scale
+        )
         att = torch.softmax(torch.cat([null[..., None], scores], dim=-1), dim=-1)
         att = att[..., 1:]
         kept = keepn.to(att.dtype)
@@ -560,11 +564,16 @@ class SocialAttentionPredictor(
         X_removed = np.asarray(X_removed, dtype=float)
         n, C, A = keep.shape
         origin = X[:, 0, -1]
-        if (X_removed.shape != X.shape or keep.shape[0] != n or A != X.shape[1]
-                or not np.allclose(X_removed[:, 0, -1], origin)):
+        if (
+            X_removed.shape != X.shape
+            or keep.shape[0] != n
+            or A != X.shape[1]
+            or not np.allclose(X_removed[:, 0, -1], origin)
+        ):
             scenes = np.where(keep[..., None, None], X[:, None], X_removed[:, None])
             return self.predict(scenes.reshape(n * C, *X.shape[1:])).reshape(
-                n, C, self.t_pred_, 2)
+                n, C, self.t_pred_, 2
+            )
         module = self.net_.module_
         module.eval()
         dev = self.device_

@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch, check_random_state
 
+from .._torch import progress
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -18,7 +19,6 @@ from ..utils._sklearn_compat import (
     _fit_context,
     check_is_fitted,
 )
-from .._torch import progress
 from ._validation import (
     agent_mask,
     average_displacement_error,
@@ -42,8 +42,9 @@ def _size_weights(n_players, method):
     p = n_players
     if method == "banzhaf":
         return np.full(p, 1.0 / 2 ** (p - 1))
-    return np.array([factorial(s) * factorial(p - s - 1) for s in range(p)],
-                    dtype=float) / factorial(p)
+    return np.array(
+        [factorial(s) * factorial(p - s - 1) for s in range(p)], dtype=float
+    ) / factorial(p)
 
 
 def _exact_values(v, n_players, method):
@@ -404,8 +405,12 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
             full, empty = len(masks) - 1, 0
         values = baseline = full_value = None
         step = self._batch_size(
-            k * (2**p if self.method in ("exact", "banzhaf")
-                 else self._n_coalitions_sampled(p))
+            k
+            * (
+                2**p
+                if self.method in ("exact", "banzhaf")
+                else self._n_coalitions_sampled(p)
+            )
         )
         batches = range(0, n, step)
         for start in progress(batches, verbose=self.verbose, desc="explaining"):

@@ -20,16 +20,21 @@ def explain_leader_follower(fast, verbose):
     train = make_pedestrian_scenes(n_samples=n_train, random_state=0)
     test = make_pedestrian_scenes(n_samples=100, random_state=1)
     model = SocialAttentionPredictor(
-        encoder="mlp", max_epochs=epochs, batch_size=32, verbose=verbose,
+        encoder="mlp",
+        max_epochs=epochs,
+        batch_size=32,
+        verbose=verbose,
         random_state=0,
     ).fit(train.data, train.target)
     alone = test.data.copy()
     alone[:, 1:] = np.nan
     ade = average_displacement_error(test.target, model.predict(test.data)).mean()
     ade_alone = average_displacement_error(test.target, model.predict(alone)).mean()
-    res = ShapleyTrajectoryExplainer(
-        model, include_random_agent=True, random_state=0
-    ).fit(train.data).explain(test.data, test.target)
+    res = (
+        ShapleyTrajectoryExplainer(model, include_random_agent=True, random_state=0)
+        .fit(train.data)
+        .explain(test.data, test.target)
+    )
     return TourResult(
         estimator="ShapleyTrajectoryExplainer",
         did=(

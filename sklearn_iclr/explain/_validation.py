@@ -157,7 +157,8 @@ def final_displacement_error(y_true, y_pred):
     >>> final_displacement_error(y, y + [0.0, 2.0])
     array([2.])
     """
-    diff = np.asarray(y_pred, dtype=float)[..., -1, :] - np.asarray(
-        y_true, dtype=float
-    )[..., -1, :]
+    diff = (
+        np.asarray(y_pred, dtype=float)[..., -1, :]
+        - np.asarray(y_true, dtype=float)[..., -1, :]
+    )
     return np.sqrt(np.einsum("...k,...k->...", diff, diff))

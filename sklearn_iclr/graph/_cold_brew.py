@@ -42,9 +42,9 @@ from ._gcn import (
     ColdBrewGCN,
     FullBatchLoader,
     MixingHead,
-    as_tensor,
     NodeIndexNet,
     StudentMLP,
+    as_tensor,
     sparse_tensor,
     virtual_neighbourhood,
 )
@@ -65,8 +65,10 @@ def _unlabelled_mask(y):
         return y == -1
     if y.dtype.kind == "O":
         return np.array(
-            [isinstance(v, numbers.Number) and not isinstance(v, bool) and v == -1
-             for v in y],
+            [
+                isinstance(v, numbers.Number) and not isinstance(v, bool) and v == -1
+                for v in y
+            ],
             dtype=bool,
         )
     return np.zeros(y.shape[0], dtype=bool)
@@ -275,22 +277,36 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
         split = _PredefinedSplit(skorch.dataset.Dataset(X_val, y_val))
         callbacks = [
             skorch.callbacks.EpochScoring(
-                _valid_accuracy, name="valid_acc", lower_is_better=False,
+                _valid_accuracy,
+                name="valid_acc",
+                lower_is_better=False,
                 on_train=False,
             )
         ]
         if self.patience is not None:
             callbacks.append(
                 skorch.callbacks.EarlyStopping(
-                    monitor="valid_acc", lower_is_better=False,
-                    patience=self.patience, load_best=True,
+                    monitor="valid_acc",
+                    lower_is_better=False,
+                    patience=self.patience,
+                    load_best=True,
                     sink=print if self.verbose else _silent,
                 )
             )
         return split, callbacks
 
-    def _net(self, module, *, criterion, lr, max_epochs, split=None,
-             callbacks=None, weight_decay=None, **kwargs):
+    def _net(
+        self,
+        module,
+        *,
+        criterion,
+        lr,
+        max_epochs,
+        split=None,
+        callbacks=None,
+        weight_decay=None,
+        **kwargs,
+    ):
         """A full-batch skorch net (one optimiser step per epoch)."""
         return build_net(
             module,
@@ -313,8 +329,12 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
     def _fit_classifier_net(self, module, Z_train, y_train, Z_val, y_val):
         split, callbacks = self._early_stopping(Z_val, y_val)
         net = self._net(
-            module, criterion=nn.CrossEntropyLoss, lr=self.student_lr,
-            max_epochs=self.student_max_epochs, split=split, callbacks=callbacks,
+            module,
+            criterion=nn.CrossEntropyLoss,
+            lr=self.student_lr,
+            max_epochs=self.student_max_epochs,
+            split=split,
+            callbacks=callbacks,
         )
         net.fit(Z_train, y_train)
         return net
@@ -391,13 +411,18 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
 
         # Own copies: torch shares memory with numpy, and X may be a read-only
         # memory map that disappears after fit.
-        X32 = X.astype(np.float32) if sp.issparse(X) else np.array(
-            X, dtype=np.float32, order="C", copy=True
+        X32 = (
+            X.astype(np.float32)
+            if sp.issparse(X)
+            else np.array(X, dtype=np.float32, order="C", copy=True)
         )
 
         with seeded(seed, self.device_):
-            steps = progress(range(4 if self._fit_head else 3), verbose=self.verbose,
-                             desc="Cold Brew")
+            steps = progress(
+                range(4 if self._fit_head else 3),
+                verbose=self.verbose,
+                desc="Cold Brew",
+            )
             steps = iter(steps)
             next(steps, None)
             # 1. teacher: GCN with structural embeddings, full batch.
@@ -413,9 +438,14 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
             )
             split, callbacks = self._early_stopping(val_idx, y_enc[val_idx])
             self.teacher_net_ = self._net(
-                teacher, criterion=nn.CrossEntropyLoss, net_class=NodeIndexNet,
-                lr=self.lr, max_epochs=self.max_epochs, split=split,
-                callbacks=callbacks, weight_decay=self.weight_decay,
+                teacher,
+                criterion=nn.CrossEntropyLoss,
+                net_class=NodeIndexNet,
+                lr=self.lr,
+                max_epochs=self.max_epochs,
+                split=split,
+                callbacks=callbacks,
+                weight_decay=self.weight_decay,
             )
             self.teacher_net_.fit(train_idx, y_enc[train_idx])
             H = self.teacher_net_.module_.embeddings().float()
@@ -467,14 +497,18 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
                     probs = torch.softmax(teacher_logits, dim=1).cpu().numpy()
                     targets = np.concatenate([targets, probs[soft_idx]])
                 head = MixingHead(
-                    X32.shape[1], H_np.shape[1], n_classes,
+                    X32.shape[1],
+                    H_np.shape[1],
+                    n_classes,
                     hidden_sizes=tuple(int(h) for h in self.student_hidden_sizes),
                     dropout=self.student_dropout,
                 )
                 self.head_net_ = self._fit_classifier_net(
                     head,
-                    {"x": X32[rows[:n_fit]], "e": E[:n_fit]}, targets,
-                    {"x": X32[val_idx], "e": E[n_fit:]}, y_enc[val_idx],
+                    {"x": X32[rows[:n_fit]], "e": E[:n_fit]},
+                    targets,
+                    {"x": X32[val_idx], "e": E[n_fit:]},
+                    y_enc[val_idx],
                 )
                 self.student_head_ = (
                     copy.deepcopy(self.head_net_.module_).double().eval()
@@ -485,8 +519,10 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
             gnn_pred = teacher_logits.argmax(dim=1).cpu().numpy()
             self._fit_fcr(A, X32, y_enc, train_idx, val_idx, n_classes, gnn_pred)
 
-        self.history_ = {"teacher": self.teacher_net_.history,
-                         "distill": self.distill_net_.history}
+        self.history_ = {
+            "teacher": self.teacher_net_.history,
+            "distill": self.distill_net_.history,
+        }
         if self._fit_head:
             self.history_["head"] = self.head_net_.history
         self.n_embedding_ = H_np.shape[1]
@@ -500,10 +536,16 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
         y_val = y_enc[val_idx]
         gnn = float(np.mean(gnn_pred[val_idx] == y_val))
         mlp_net = self._fit_classifier_net(
-            StudentMLP(X32.shape[1], n_classes,
-                       tuple(int(h) for h in self.student_hidden_sizes),
-                       self.student_dropout),
-            X32[train_idx], y_enc[train_idx], X32[val_idx], y_val,
+            StudentMLP(
+                X32.shape[1],
+                n_classes,
+                tuple(int(h) for h in self.student_hidden_sizes),
+                self.student_dropout,
+            ),
+            X32[train_idx],
+            y_enc[train_idx],
+            X32[val_idx],
+            y_val,
         )
         mlp_pred = mlp_net.predict(X32[val_idx]).argmax(axis=1)
         mlp = float(np.mean(mlp_pred == y_val))
@@ -524,11 +566,13 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
         """Student MLP1 regressing the teacher embeddings ``H[rows]``."""
         net = self._net(
             StudentMLP(
-                X32.shape[1], H.shape[1],
+                X32.shape[1],
+                H.shape[1],
                 tuple(int(h) for h in self.student_hidden_sizes),
                 self.distill_dropout,
             ),
-            criterion=nn.MSELoss, lr=self.student_lr,
+            criterion=nn.MSELoss,
+            lr=self.student_lr,
             max_epochs=self.student_max_epochs,
             weight_decay=self.distill_weight_decay,
         )
@@ -746,7 +790,10 @@ class ColdBrewEmbedder(
 
     def fit(self, X, y, adjacency=None, node_ids=None, validation_mask=None):
         super().fit(
-            X, y, adjacency=adjacency, node_ids=node_ids,
+            X,
+            y,
+            adjacency=adjacency,
+            node_ids=node_ids,
             validation_mask=validation_mask,
         )
         self._n_features_out = self.n_embedding_

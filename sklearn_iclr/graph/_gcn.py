@@ -43,7 +43,9 @@ def dropout_any(x, p, training):
         if not x.is_coalesced():
             x = x.coalesce()
         return torch.sparse_coo_tensor(
-            x.indices(), F.dropout(x.values(), p, True), x.shape,
+            x.indices(),
+            F.dropout(x.values(), p, True),
+            x.shape,
             check_invariants=False,
         )
     return F.dropout(x, p, True)
@@ -205,8 +207,9 @@ class MixingHead(nn.Module):
     sparse.
     """
 
-    def __init__(self, n_features, n_embedding, n_classes, hidden_sizes=(64,),
-                 dropout=0.5):
+    def __init__(
+        self, n_features, n_embedding, n_classes, hidden_sizes=(64,), dropout=0.5
+    ):
         super().__init__()
         self.n_embedding = n_embedding
         self.dropout = float(dropout)

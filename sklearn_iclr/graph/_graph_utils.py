@@ -256,4 +256,3 @@ def head_tail_isolated_split(
         head_mask=head,
         degree=degree,
     )
-

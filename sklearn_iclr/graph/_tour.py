@@ -20,8 +20,12 @@ def cold_brew_step(fast=False, verbose=0):
     y = np.where(labelled, g.target, -1)
     epochs = 40 if fast else 150
     clf = ColdBrewClassifier(
-        hidden_sizes=(32,), student_hidden_sizes=(64,), max_epochs=epochs,
-        student_max_epochs=epochs, random_state=0, verbose=verbose,
+        hidden_sizes=(32,),
+        student_hidden_sizes=(64,),
+        max_epochs=epochs,
+        student_max_epochs=epochs,
+        random_state=0,
+        verbose=verbose,
     ).fit(g.data, y, adjacency=g.adjacency)
     cold = g.isolated_mask & ~labelled
     acc = np.mean(clf.predict(g.data[cold]) == g.target[cold])

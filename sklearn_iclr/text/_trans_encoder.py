@@ -1,4 +1,4 @@
-"""Trans-Encoder: unsupervised sentence-pair scoring by bi-/cross-encoder distillation."""
+"""Trans-Encoder: sentence-pair scoring by bi/cross-encoder distillation."""
 
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
@@ -115,9 +115,7 @@ def _pairs_array(X, what="X"):
                 )
             arr[i, 0], arr[i, 1] = pair[0], pair[1]
     if arr.ndim != 2 or arr.shape[1] != 2:
-        raise ValueError(
-            f"{what} must have shape (n_pairs, 2), got shape {arr.shape}."
-        )
+        raise ValueError(f"{what} must have shape (n_pairs, 2), got shape {arr.shape}.")
     _check_strings(arr.ravel(), what)
     return arr
 
@@ -212,8 +210,23 @@ def _keep_global_random_state():
         np.random.set_state(np_state)
 
 
-def _train(trainer_cls, args_cls, model, loss, a, b, labels, *, epochs, batch_size,
-           lr, warmup, seed, device, verbose):
+def _train(
+    trainer_cls,
+    args_cls,
+    model,
+    loss,
+    a,
+    b,
+    labels,
+    *,
+    epochs,
+    batch_size,
+    lr,
+    warmup,
+    seed,
+    device,
+    verbose,
+):
     """Train ``model`` on pairs ``(a, b)`` with soft ``labels``.
 
     Uses a sentence-transformers trainer; no checkpoints are written.
@@ -546,7 +559,7 @@ class TransEncoder(BaseEstimator):
         emb = self._encode(model, uniq.tolist())
         norms = np.linalg.norm(emb, axis=1)
         emb = emb / np.maximum(norms, 1e-12)[:, None]
-        ia, ib = inverse[: len(a)], inverse[len(a):]
+        ia, ib = inverse[: len(a)], inverse[len(a) :]
         return np.einsum("ij,ij->i", emb[ia], emb[ib])
 
     def _cross_scores(self, model, a, b):
@@ -592,10 +605,19 @@ class TransEncoder(BaseEstimator):
             a, b = _both_orders(a, b)
             labels = np.concatenate([labels, labels])
         return _train(
-            CrossEncoderTrainer, CrossEncoderTrainingArguments, model,
-            BinaryCrossEntropyLoss(model), a, b, labels,
-            epochs=self.cross_epochs, batch_size=self.cross_batch_size,
-            lr=self.cross_lr, warmup=self.warmup, seed=seed, device=self.device_,
+            CrossEncoderTrainer,
+            CrossEncoderTrainingArguments,
+            model,
+            BinaryCrossEntropyLoss(model),
+            a,
+            b,
+            labels,
+            epochs=self.cross_epochs,
+            batch_size=self.cross_batch_size,
+            lr=self.cross_lr,
+            warmup=self.warmup,
+            seed=seed,
+            device=self.device_,
             verbose=self.verbose,
         )
 
@@ -609,10 +631,20 @@ class TransEncoder(BaseEstimator):
         )
 
         return _train(
-            SentenceTransformerTrainer, SentenceTransformerTrainingArguments, model,
-            CosineSimilarityLoss(model), a, b, labels,
-            epochs=self.bi_epochs, batch_size=self.bi_batch_size, lr=self.bi_lr,
-            warmup=self.warmup, seed=seed, device=self.device_, verbose=self.verbose,
+            SentenceTransformerTrainer,
+            SentenceTransformerTrainingArguments,
+            model,
+            CosineSimilarityLoss(model),
+            a,
+            b,
+            labels,
+            epochs=self.bi_epochs,
+            batch_size=self.bi_batch_size,
+            lr=self.bi_lr,
+            warmup=self.warmup,
+            seed=seed,
+            device=self.device_,
+            verbose=self.verbose,
         )
 
     def _log(self, message):
@@ -665,7 +697,9 @@ class TransEncoder(BaseEstimator):
                     f"{len(dev_y)} scores."
                 )
             if len(dev) < 2:
-                raise ValueError("At least 2 dev pairs are needed for a Spearman score.")
+                raise ValueError(
+                    "At least 2 dev pairs are needed for a Spearman score."
+                )
         self.device_ = resolve_device(self.device)
         rng = check_random_state(self.random_state)
         a, b = arr[:, 0], arr[:, 1]
@@ -686,8 +720,10 @@ class TransEncoder(BaseEstimator):
                         self._bi_scores(bi, dev[:, 0], dev[:, 1]), dev_y
                     )
             history = [start]
-            best = [{"bi": (-np.inf, None, None), "cross": (-np.inf, None, None)}
-                    for _ in sides]
+            best = [
+                {"bi": (-np.inf, None, None), "cross": (-np.inf, None, None)}
+                for _ in sides
+            ]
 
             for cycle in range(1, self.n_cycles + 1):
                 entry = {"cycle": cycle}
@@ -697,7 +733,7 @@ class TransEncoder(BaseEstimator):
                 labels = np.mean([self._bi_scores(m, a, b) for m in bis], axis=0)
                 labels = np.clip(labels, 0.0, 1.0)
                 crosses = []
-                for (prefix, bi_name, cross_name) in sides:
+                for prefix, bi_name, cross_name in sides:
                     seed = torch_seed(rng)
                     self._log(f"cycle {cycle}: training {prefix}cross-encoder")
                     cross = self._load_cross(cross_name, bi_name, seed)
@@ -709,7 +745,7 @@ class TransEncoder(BaseEstimator):
                 self._log(f"cycle {cycle}: cross-encoder pseudo-labels")
                 labels = np.mean([self._cross_scores(m, a, b) for m in crosses], axis=0)
                 bis = []
-                for (prefix, bi_name, _) in sides:
+                for prefix, bi_name, _ in sides:
                     seed = torch_seed(rng)
                     self._log(f"cycle {cycle}: training {prefix}bi-encoder")
                     bi = self._load_bi(bi_name)  # restart from the starting checkpoint
@@ -832,7 +868,10 @@ class TransEncoder(BaseEstimator):
 
     # ---------------------------------------------------------- persistence
     _MODEL_ATTRS = (
-        "bi_encoder_", "cross_encoder_", "mutual_bi_encoder_", "mutual_cross_encoder_"
+        "bi_encoder_",
+        "cross_encoder_",
+        "mutual_bi_encoder_",
+        "mutual_cross_encoder_",
     )
 
     def save(self, path):

@@ -116,8 +116,9 @@ class _Block(nn.Module):
         super().__init__()
         # Replicate padding: zero padding shows up as artefacts at both ends
         # of generated windows.
-        self.conv = _conv(in_channels, out_channels, 3, padding=1,
-                          padding_mode="replicate")
+        self.conv = _conv(
+            in_channels, out_channels, 3, padding=1, padding_mode="replicate"
+        )
         self.attention = SelfAttention1d(out_channels) if self_attention else None
 
     def forward(self, x):
@@ -225,7 +226,10 @@ class PSAGenerator(nn.Module):
         if self.seasonal_periods:
             parts.append(
                 seasonal_channels(
-                    phase, self.seasonal_periods, self.seasonal_step, length,
+                    phase,
+                    self.seasonal_periods,
+                    self.seasonal_step,
+                    length,
                     self.length,
                 )
             )
@@ -339,7 +343,10 @@ class PSADiscriminator(nn.Module):
         if self.seasonal_periods:
             parts.append(
                 seasonal_channels(
-                    phase, self.seasonal_periods, self.seasonal_step, x.shape[-1],
+                    phase,
+                    self.seasonal_periods,
+                    self.seasonal_step,
+                    x.shape[-1],
                     self.length,
                 )
             )

@@ -745,8 +745,10 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         if self.seasonal_periods is None:
             return ()
         periods = np.asarray(self.seasonal_periods, dtype=np.float64)
-        if periods.ndim != 1 or not len(periods) or not np.all(
-            np.isfinite(periods) & (periods > 0)
+        if (
+            periods.ndim != 1
+            or not len(periods)
+            or not np.all(np.isfinite(periods) & (periods > 0))
         ):
             raise ValueError(
                 "seasonal_periods must be a non-empty 1-D sequence of positive "

@@ -204,7 +204,12 @@ def knn_shapley_values(
     prefer_skip_nested_validation=False,
 )
 def data_oob_values(
-    X, y, *, estimator=None, n_estimators=200, task="classification",
+    X,
+    y,
+    *,
+    estimator=None,
+    n_estimators=200,
+    task="classification",
     random_state=None,
 ):
     """Data-OOB: out-of-bag accuracy of each row over a bagged ensemble.
@@ -252,7 +257,8 @@ def data_oob_values(
     rng = check_random_state(random_state)
     if estimator is None:
         estimator = (
-            DecisionTreeClassifier() if task == "classification"
+            DecisionTreeClassifier()
+            if task == "classification"
             else DecisionTreeRegressor()
         )
     n = X.shape[0]
@@ -293,8 +299,17 @@ def data_oob_values(
     prefer_skip_nested_validation=False,
 )
 def tmc_shapley_values(
-    estimator, X, y, X_val, y_val, *, n_permutations=50, truncation_tol=0.01,
-    scoring=None, max_time=None, random_state=None,
+    estimator,
+    X,
+    y,
+    X_val,
+    y_val,
+    *,
+    n_permutations=50,
+    truncation_tol=0.01,
+    scoring=None,
+    max_time=None,
+    random_state=None,
 ):
     """Truncated Monte-Carlo Data Shapley values.
 

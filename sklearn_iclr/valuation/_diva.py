@@ -254,8 +254,15 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _state(self, Z, Y, weights, val_mask=None, gram=None, need_grad=True):
         return loo_state(
-            Z, Y, weights, self.alpha, form=self.solver_, loss=self.loss_,
-            val_mask=val_mask, gram=gram, need_grad=need_grad,
+            Z,
+            Y,
+            weights,
+            self.alpha,
+            form=self.solver_,
+            loss=self.loss_,
+            val_mask=val_mask,
+            gram=gram,
+            need_grad=need_grad,
         )
 
     # -- API ---------------------------------------------------------------
@@ -276,7 +283,11 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The fitted weighter.
         """
         X, y = validate_data(
-            self, X, y, accept_sparse=("csr", "csc"), dtype=np.float64,
+            self,
+            X,
+            y,
+            accept_sparse=("csr", "csc"),
+            dtype=np.float64,
             y_numeric=False,
         )
         n_samples = X.shape[0]
@@ -314,7 +325,8 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             y = np.asarray(y, dtype=np.float64)
         self.loss_ = (
             ("cross_entropy" if self.task_ == "classification" else "squared")
-            if self.loss == "auto" else self.loss
+            if self.loss == "auto"
+            else self.loss
         )
 
         self.featurizer_ = None

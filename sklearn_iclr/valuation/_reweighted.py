@@ -78,7 +78,11 @@ class _BaseDIVAReweighted(MetaEstimatorMixin, BaseEstimator):
         """
         _raise_for_params(fit_params, self, "fit")
         X, y = validate_data(
-            self, X, y, accept_sparse=("csr", "csc"), dtype=np.float64,
+            self,
+            X,
+            y,
+            accept_sparse=("csr", "csc"),
+            dtype=np.float64,
             y_numeric=self._task == "regression",
         )
         if self._task == "classification":

@@ -47,5 +47,8 @@ def test_api_check(estimator, check_name):
 
 def test_estimators_are_discovered():
     names = {name for name, _ in all_estimators()}
-    assert {"ConstantVelocityPredictor", "SocialAttentionPredictor",
-            "ShapleyTrajectoryExplainer"} <= names
+    assert {
+        "ConstantVelocityPredictor",
+        "SocialAttentionPredictor",
+        "ShapleyTrajectoryExplainer",
+    } <= names

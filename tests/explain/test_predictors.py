@@ -20,8 +20,9 @@ SMALL = dict(hidden_size=8, max_epochs=2, random_state=0)
 
 @pytest.fixture(scope="module")
 def scenes():
-    return make_pedestrian_scenes(n_samples=80, n_agents=3, p_absent=0.3,
-                                  random_state=0)
+    return make_pedestrian_scenes(
+        n_samples=80, n_agents=3, p_absent=0.3, random_state=0
+    )
 
 
 def test_constant_velocity_extrapolates_straight_walks():
@@ -54,8 +55,9 @@ def test_social_is_translation_invariant(scenes):
     X, y = scenes.data, scenes.target
     model = SocialAttentionPredictor(**SMALL).fit(X, y)
     shift = np.array([3.0, -7.0])
-    np.testing.assert_allclose(model.predict(X + shift), model.predict(X) + shift,
-                               atol=1e-4)
+    np.testing.assert_allclose(
+        model.predict(X + shift), model.predict(X) + shift, atol=1e-4
+    )
 
 
 def test_random_state_gives_identical_fits(scenes):
@@ -91,20 +93,23 @@ def test_grid_search_on_scenes(scenes):
     X, y = scenes.data, scenes.target
     search = GridSearchCV(
         SocialAttentionPredictor(max_epochs=1, random_state=0),
-        {"hidden_size": [4, 8]}, cv=2,
+        {"hidden_size": [4, 8]},
+        cv=2,
     ).fit(X, y)
     assert search.best_params_["hidden_size"] in (4, 8)
     assert search.best_score_ < 0  # minus ADE
-    cv_search = GridSearchCV(ConstantVelocityPredictor(),
-                             {"n_velocity_steps": [1, 3]}, cv=3).fit(X, y)
+    cv_search = GridSearchCV(
+        ConstantVelocityPredictor(), {"n_velocity_steps": [1, 3]}, cv=3
+    ).fit(X, y)
     assert cv_search.predict(X).shape == y.shape
 
 
 def test_social_model_learns_to_follow_the_leader():
     train = make_pedestrian_scenes(n_samples=500, random_state=0)
     test = make_pedestrian_scenes(n_samples=100, random_state=1)
-    model = SocialAttentionPredictor(encoder="mlp", max_epochs=20, batch_size=32,
-                                     random_state=0).fit(train.data, train.target)
+    model = SocialAttentionPredictor(
+        encoder="mlp", max_epochs=20, batch_size=32, random_state=0
+    ).fit(train.data, train.target)
     alone = test.data.copy()
     alone[:, 1:] = np.nan
     ade = average_displacement_error(test.target, model.predict(test.data)).mean()
@@ -127,11 +132,13 @@ def test_predict_coalitions_matches_predict(scenes, Model):
     removed[:, 0] = X[:, 0, -1:]
     removed[:, 2] = X[:, 1]  # a neighbour replaced by another trajectory
     expected = model.predict(
-        np.where(keep[..., None, None], X[:, None], removed[:, None])
-        .reshape(-1, 3, 8, 2)
+        np.where(keep[..., None, None], X[:, None], removed[:, None]).reshape(
+            -1, 3, 8, 2
+        )
     ).reshape(80, 5, 12, 2)
-    np.testing.assert_allclose(model.predict_coalitions(X, keep, removed), expected,
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        model.predict_coalitions(X, keep, removed), expected, atol=1e-5
+    )
 
 
 @pytest.mark.parametrize("Model", [ConstantVelocityPredictor, SocialAttentionPredictor])

@@ -43,8 +43,9 @@ def test_windows_neighbours_and_padding():
     # ped 2 appears at frame 5: its first steps repeat its first position
     np.testing.assert_allclose(s.data[i, 1, :6], [[0.4 * 5 - 2.8, 1.0]] * 6)
     assert np.isnan(s.data[i, 2:]).all()
-    np.testing.assert_allclose(s.target[i] + s.origin[i],
-                               np.c_[0.4 * np.arange(8, 20), np.zeros(12)])
+    np.testing.assert_allclose(
+        s.target[i] + s.origin[i], np.c_[0.4 * np.arange(8, 20), np.zeros(12)]
+    )
     # the other recording's ped 2 is never a neighbour of recording 0
     other = s.file_id == 1
     assert other.sum() == 1 and s.n_neighbours[other][0] == 0
@@ -83,11 +84,11 @@ def test_plot_scene_attribution():
     scene[:, :, 0] = np.arange(8)
     scene[1, :, 1] = 1.0
     scene[2] = np.nan
-    ax = plot_scene_attribution(scene, [0.5, 0.2, 0.0], y=np.ones((12, 2)),
-                                y_pred=np.zeros((12, 2)))
+    ax = plot_scene_attribution(
+        scene, [0.5, 0.2, 0.0], y=np.ones((12, 2)), y_pred=np.zeros((12, 2))
+    )
     assert len(ax.lines) >= 3
-    ax = plot_scene_attribution(scene, [0.5, -0.2, 0.0, 0.1],
-                                random_agent=scene[1] + 1)
+    ax = plot_scene_attribution(scene, [0.5, -0.2, 0.0, 0.1], random_agent=scene[1] + 1)
     assert ax.get_xlabel() == "x (m)"
     with pytest.raises(ValueError, match="random_agent"):
         plot_scene_attribution(scene, [0.5, 0.2, 0.0, 0.1])

@@ -125,8 +125,9 @@ def test_dummy_player_gets_zero(game, data):
     codes = np.arange(2**p)
     dummy = table[codes & ~(1 << d)]  # v(S) ignores player d
     for method in ("exact", "banzhaf", "permutation", "banzhaf_sampling"):
-        phi = _explain(dummy, p, method=method, n_permutations=6,
-                       random_state=0).attributions[0]
+        phi = _explain(
+            dummy, p, method=method, n_permutations=6, random_state=0
+        ).attributions[0]
         assert abs(phi[d]) <= 1e-12
 
 
@@ -136,8 +137,7 @@ def test_permutation_sampling_is_efficient_and_converges(game):
     exact = _explain(table, p).attributions[0]
     errors = []
     for n in (4, 400):
-        res = _explain(table, p, method="permutation", n_permutations=n,
-                       random_state=1)
+        res = _explain(table, p, method="permutation", n_permutations=n, random_state=1)
         phi = res.attributions[0]
         # every permutation telescopes: efficiency holds exactly
         assert abs(phi.sum() - (res.full_value[0] - res.baseline_value[0])) < 1e-8
@@ -154,8 +154,12 @@ def test_banzhaf_sampling_converges():
     table = rng.normal(size=16)
     exact = _explain(table, 4, method="banzhaf").attributions[0]
     errors = [
-        np.abs(_explain(table, 4, method="banzhaf_sampling", n_permutations=n,
-                        random_state=0).attributions[0] - exact).max()
+        np.abs(
+            _explain(
+                table, 4, method="banzhaf_sampling", n_permutations=n, random_state=0
+            ).attributions[0]
+            - exact
+        ).max()
         for n in (20, 4000)
     ]
     assert errors[1] < errors[0] and errors[1] < 0.1
@@ -163,26 +167,33 @@ def test_banzhaf_sampling_converges():
 
 @pytest.fixture(scope="module")
 def scenes():
-    return make_pedestrian_scenes(n_samples=60, n_agents=4, p_absent=0.2,
-                                  random_state=0)
+    return make_pedestrian_scenes(
+        n_samples=60, n_agents=4, p_absent=0.2, random_state=0
+    )
 
 
 def test_constant_velocity_neighbours_are_dummies(scenes):
     X, y = scenes.data, scenes.target
     model = ConstantVelocityPredictor().fit(X, y)
     for removal in ("zero", "random"):
-        ex = ShapleyTrajectoryExplainer(model, removal=removal,
-                                        include_random_agent=True,
-                                        random_state=0).fit(X)
+        ex = ShapleyTrajectoryExplainer(
+            model, removal=removal, include_random_agent=True, random_state=0
+        ).fit(X)
         res = ex.explain(X, y)
         assert res.attributions.shape == (60, 5)
         np.testing.assert_array_equal(res.attributions[:, 1:], 0.0)
         assert res.random_agent_score == 0.0
         assert res.social_interaction_score == 0.0
         np.testing.assert_allclose(
-            res.attributions.sum(1), res.full_value - res.baseline_value, atol=1e-8)
-        assert res.player_names == ["past", "neighbour_1", "neighbour_2",
-                                    "neighbour_3", "random_agent"]
+            res.attributions.sum(1), res.full_value - res.baseline_value, atol=1e-8
+        )
+        assert res.player_names == [
+            "past",
+            "neighbour_1",
+            "neighbour_2",
+            "neighbour_3",
+            "random_agent",
+        ]
 
 
 class CopyNeighbour:
@@ -196,8 +207,16 @@ class CopyNeighbour:
     def predict(self, X):
         lead = X[:, self.k]
         last = X[:, 0, -1]
-        follow = np.concatenate([lead, lead[:, -1:] + np.cumsum(
-            np.repeat(lead[:, -1:] - lead[:, -2:-1], 4, axis=1), axis=1)], axis=1)
+        follow = np.concatenate(
+            [
+                lead,
+                lead[:, -1:]
+                + np.cumsum(
+                    np.repeat(lead[:, -1:] - lead[:, -2:-1], 4, axis=1), axis=1
+                ),
+            ],
+            axis=1,
+        )
         stay = np.repeat(last[:, None], 12, axis=1)
         absent = ~np.isfinite(lead).all(axis=(1, 2))
         follow[absent] = stay[absent]
@@ -209,8 +228,9 @@ def test_planted_copied_neighbour_gets_largest_value():
     keep = scenes.leader_index == 2
     X, y = scenes.data[keep], scenes.target[keep]
     for method in ("exact", "permutation", "banzhaf"):
-        ex = ShapleyTrajectoryExplainer(CopyNeighbour(2), method=method,
-                                        n_permutations=20, random_state=0).fit(X)
+        ex = ShapleyTrajectoryExplainer(
+            CopyNeighbour(2), method=method, n_permutations=20, random_state=0
+        ).fit(X)
         phi = ex.transform(X, y)
         assert (phi.argmax(axis=1) == 2).all()
         np.testing.assert_array_equal(phi[:, [0, 1, 3]], 0.0)
@@ -218,16 +238,16 @@ def test_planted_copied_neighbour_gets_largest_value():
 
 def test_fast_path_equals_generic_path(scenes):
     X, y = scenes.data, scenes.target
-    model = SocialAttentionPredictor(hidden_size=8, max_epochs=2,
-                                     random_state=0).fit(X, y)
+    model = SocialAttentionPredictor(hidden_size=8, max_epochs=2, random_state=0).fit(
+        X, y
+    )
 
     class BlackBox:
         def predict(self, X):
             return model.predict(X)
 
     for removal in ("zero", "random"):
-        kw = dict(removal=removal, include_random_agent=True, n_draws=2,
-                  random_state=0)
+        kw = dict(removal=removal, include_random_agent=True, n_draws=2, random_state=0)
         fast = ShapleyTrajectoryExplainer(model, **kw).fit(X).transform(X, y)
         slow = ShapleyTrajectoryExplainer(BlackBox(), **kw).fit(X).transform(X, y)
         np.testing.assert_allclose(fast, slow, atol=1e-5)
@@ -239,8 +259,9 @@ def test_output_metric_and_fde(scenes):
     ex = ShapleyTrajectoryExplainer(model, metric="output").fit(X)
     res = ex.explain(X)
     assert res.attributions.shape == (60, 4, 12, 2)
-    np.testing.assert_allclose(res.attributions.sum(1),
-                               res.full_value - res.baseline_value, atol=1e-8)
+    np.testing.assert_allclose(
+        res.attributions.sum(1), res.full_value - res.baseline_value, atol=1e-8
+    )
     assert ex.transform(X).shape == (60, 4)
     fde = ShapleyTrajectoryExplainer(model, metric="fde").fit(X).explain(X, y)
     assert fde.attributions.shape == (60, 4)
@@ -249,8 +270,7 @@ def test_output_metric_and_fde(scenes):
 def test_random_removal_is_repeatable_and_batching_invariant(scenes):
     X, y = scenes.data, scenes.target
     model = ConstantVelocityPredictor().fit(X, y)
-    kw = dict(removal="random", method="permutation", n_permutations=4,
-              random_state=0)
+    kw = dict(removal="random", method="permutation", n_permutations=4, random_state=0)
     a = ShapleyTrajectoryExplainer(model, **kw).fit(X).transform(X, y)
     b = ShapleyTrajectoryExplainer(model, **kw).fit(X).transform(X, y)
     np.testing.assert_array_equal(a, b)
@@ -272,8 +292,9 @@ def test_social_score_is_mean_of_max_neighbour(scenes):
 
 def test_feature_names_and_fit_transform(scenes):
     X, y = scenes.data, scenes.target
-    ex = ShapleyTrajectoryExplainer(ConstantVelocityPredictor().fit(X, y),
-                                    include_random_agent=True)
+    ex = ShapleyTrajectoryExplainer(
+        ConstantVelocityPredictor().fit(X, y), include_random_agent=True
+    )
     values = ex.fit_transform(X, y)
     assert values.shape == (60, 5)
     assert list(ex.get_feature_names_out())[-1] == "random_agent"

@@ -14,8 +14,13 @@ INIT_PARAMS = {
     "ColdBrewClassifier": [
         dict(_TINY),
         # the other options: PairNorm, SE on every layer, no validation, no soft labels
-        dict(_TINY, norm="pairnorm", se_layers="all", validation_fraction=0.0,
-             soft_labels=False),
+        dict(
+            _TINY,
+            norm="pairnorm",
+            se_layers="all",
+            validation_fraction=0.0,
+            soft_labels=False,
+        ),
     ],
 }
 

@@ -13,6 +13,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from sklearn_iclr._torch import torch
 from sklearn_iclr.datasets import make_planted_graph
 from sklearn_iclr.graph import (
     ColdBrewClassifier,
@@ -26,7 +27,6 @@ from sklearn_iclr.graph._graph_utils import (
     label_propagation,
     normalized_adjacency,
 )
-from sklearn_iclr._torch import torch
 
 FAST = dict(
     hidden_sizes=(8,),
@@ -135,13 +135,15 @@ def test_soft_labels_cover_connected_unlabelled_nodes_only():
 def test_head_tail_isolated_split_validates_fractions():
     A = sp.csr_matrix((10, 10))
     with pytest.raises(ValueError, match="must not exceed 1"):
-        head_tail_isolated_split(A, isolated_fraction=0.5, tail_fraction=0.5,
-                                 head_fraction=0.5)
+        head_tail_isolated_split(
+            A, isolated_fraction=0.5, tail_fraction=0.5, head_fraction=0.5
+        )
 
 
 def test_label_propagation_spreads_labels_along_edges():
-    A = sp.csr_matrix(np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]],
-                               dtype=float))
+    A = sp.csr_matrix(
+        np.array([[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1], [0, 0, 1, 0]], dtype=float)
+    )
     scores = label_propagation(A, np.array([0, -1, 1, -1]))
     assert scores.argmax(axis=1).tolist() == [0, 0, 1, 1]
 
@@ -176,8 +178,9 @@ def test_fitted_fcr_uses_the_validation_scores(planted):
 
 def test_classifier_learns_the_planted_graph_and_beats_chance(planted):
     g, y = planted
-    clf = ColdBrewClassifier(random_state=0, max_epochs=100, student_max_epochs=100,
-                             hidden_sizes=(16,)).fit(g.data, y, adjacency=g.adjacency)
+    clf = ColdBrewClassifier(
+        random_state=0, max_epochs=100, student_max_epochs=100, hidden_sizes=(16,)
+    ).fit(g.data, y, adjacency=g.adjacency)
     held_out = np.arange(150, 200)
     acc = np.mean(clf.predict(g.data[held_out]) == g.target[held_out])
     assert acc > 0.5  # 3 balanced classes: chance is 1/3
@@ -215,8 +218,9 @@ def test_sparse_and_dense_features_agree(planted):
     sparse = ColdBrewEmbedder(random_state=0, **FAST).fit(
         sp.csr_matrix(X), y, adjacency=g.adjacency
     )
-    np.testing.assert_allclose(dense.transform(X), sparse.transform(sp.csr_matrix(X)),
-                               rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(
+        dense.transform(X), sparse.transform(sp.csr_matrix(X)), rtol=1e-3, atol=1e-3
+    )
 
 
 def test_pickle_round_trip(planted):
@@ -268,7 +272,9 @@ def test_metadata_routing_through_pipeline_and_grid_search(planted):
         clf.set_fit_request(adjacency=True, node_ids=True)
         pipe = make_pipeline(StandardScaler(), clf)
         search = GridSearchCV(
-            pipe, {"coldbrewclassifier__top_k": [1, 3]}, cv=KFold(2),
+            pipe,
+            {"coldbrewclassifier__top_k": [1, 3]},
+            cv=KFold(2),
             error_score="raise",
         )
         search.fit(g.data, g.target, adjacency=g.adjacency, node_ids=np.arange(n))
@@ -299,8 +305,7 @@ def test_virtual_neighbourhood_attends_to_the_closest_references():
     query = reference[[2]].clone()
     out = virtual_neighbourhood(query, reference, top_k=1)
     np.testing.assert_allclose(out.numpy(), reference[[2]].numpy())
-    out = virtual_neighbourhood(query, reference, top_k=1,
-                                exclude=torch.tensor([2]))
+    out = virtual_neighbourhood(query, reference, top_k=1, exclude=torch.tensor([2]))
     assert not np.allclose(out.numpy(), reference[[2]].numpy())
 
 
@@ -328,8 +333,14 @@ def test_any_small_graph_gives_finite_outputs_of_the_right_shape(graph):
     X = rng.normal(size=(n, 3))
     y = np.array([0, 1] * (n // 2) + [0] * (n % 2))
     y[-1] = -1
-    tiny = dict(hidden_sizes=(4,), student_hidden_sizes=(4,), max_epochs=2,
-                student_max_epochs=2, patience=None, random_state=0)
+    tiny = dict(
+        hidden_sizes=(4,),
+        student_hidden_sizes=(4,),
+        max_epochs=2,
+        student_max_epochs=2,
+        patience=None,
+        random_state=0,
+    )
     emb = ColdBrewEmbedder(**tiny).fit(X, y, adjacency=A)
     Z = emb.transform(X)
     assert Z.shape == (n, 4 + 2) and np.isfinite(Z).all()
@@ -345,19 +356,34 @@ def test_node_order_permutes_predictions(perm):
     perm = np.asarray(perm)
     g = make_planted_graph(12, random_state=0, isolated_fraction=0.25)
     y = g.target
-    clf = ColdBrewClassifier(hidden_sizes=(4,), student_hidden_sizes=(4,), max_epochs=3,
-                             student_max_epochs=3, random_state=0)
+    clf = ColdBrewClassifier(
+        hidden_sizes=(4,),
+        student_hidden_sizes=(4,),
+        max_epochs=3,
+        student_max_epochs=3,
+        random_state=0,
+    )
     clf.fit(g.data, y, adjacency=g.adjacency)
-    np.testing.assert_allclose(clf.predict_proba(g.data[perm]),
-                               clf.predict_proba(g.data)[perm])
-    emb = ColdBrewEmbedder(hidden_sizes=(4,), student_hidden_sizes=(4,), max_epochs=3,
-                           student_max_epochs=3, random_state=0, dropout=0.0,
-                           student_dropout=0.0, distill_dropout=0.0,
-                           validation_fraction=0.0)
+    np.testing.assert_allclose(
+        clf.predict_proba(g.data[perm]), clf.predict_proba(g.data)[perm]
+    )
+    emb = ColdBrewEmbedder(
+        hidden_sizes=(4,),
+        student_hidden_sizes=(4,),
+        max_epochs=3,
+        student_max_epochs=3,
+        random_state=0,
+        dropout=0.0,
+        student_dropout=0.0,
+        distill_dropout=0.0,
+        validation_fraction=0.0,
+    )
     Z = emb.fit(g.data, y, adjacency=g.adjacency).transform(g.data)
-    Z_perm = clone(emb).fit(
-        g.data[perm], y[perm], adjacency=g.adjacency[perm][:, perm]
-    ).transform(g.data[perm])
+    Z_perm = (
+        clone(emb)
+        .fit(g.data[perm], y[perm], adjacency=g.adjacency[perm][:, perm])
+        .transform(g.data[perm])
+    )
     # without dropout or a random validation split, training is node-order equivariant
     np.testing.assert_allclose(Z_perm, Z[perm], rtol=1e-4, atol=1e-5)
 

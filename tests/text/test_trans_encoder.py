@@ -68,7 +68,9 @@ class _Recorder:
         self.calls = []
 
     def __call__(self, cycle, bi_encoder, cross_encoder):
-        self.calls.append((cycle, type(bi_encoder).__name__, type(cross_encoder).__name__))
+        self.calls.append(
+            (cycle, type(bi_encoder).__name__, type(cross_encoder).__name__)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +96,12 @@ def _with(est, **params):
 def test_fit_records_history_and_fitted_attributes(fitted, recorder):
     assert fitted.n_features_in_ == 2
     assert [h["cycle"] for h in fitted.history_] == [0, 1]
-    assert set(fitted.history_[1]) >= {"bi_dev", "cross_dev", "cross_seconds",
-                                       "bi_seconds"}
+    assert set(fitted.history_[1]) >= {
+        "bi_dev",
+        "cross_dev",
+        "cross_seconds",
+        "bi_seconds",
+    }
     assert fitted.best_cycle_ == {"bi": 1, "cross": 1}
     assert fitted.mutual_bi_encoder_ is None and fitted.mutual_cross_encoder_ is None
     assert recorder.calls == [(1, "SentenceTransformer", "CrossEncoder")]
@@ -226,9 +232,7 @@ def test_save_load_round_trip(fitted, tmp_path):
     np.testing.assert_allclose(loaded.predict(PAIRS), fitted.predict(PAIRS), atol=1e-5)
     # The saved folders are plain sentence-transformers models.
     bi = SentenceTransformer(str(tmp_path / "te" / "bi_encoder"), device="cpu")
-    np.testing.assert_allclose(
-        bi.encode(["Hi."]), fitted.transform(["Hi."]), atol=1e-5
-    )
+    np.testing.assert_allclose(bi.encode(["Hi."]), fitted.transform(["Hi."]), atol=1e-5)
     cross = CrossEncoder(str(tmp_path / "te" / "cross_encoder"), device="cpu")
     np.testing.assert_allclose(
         cross.predict(PAIRS[:3]), fitted.predict(PAIRS[:3]), atol=1e-5
@@ -302,8 +306,13 @@ def test_bad_dataframe_and_dev_arguments():
 def test_bad_parameters_raise():
     from sklearn.utils._param_validation import InvalidParameterError
 
-    for params in [{"n_cycles": 0}, {"predict_with": "both"}, {"warmup": 1.5},
-                   {"device": "tpu"}, {"callback": 3}]:
+    for params in [
+        {"n_cycles": 0},
+        {"predict_with": "both"},
+        {"warmup": 1.5},
+        {"device": "tpu"},
+        {"callback": 3},
+    ]:
         with pytest.raises(InvalidParameterError):
             TransEncoder(**params).fit(PAIRS)
 

@@ -234,7 +234,10 @@ def test_window_scaling_uses_the_steps_that_sample_keeps():
     gan = PSAGANGenerator(window_length=12, scaling="window", **TINY).fit(X)
     assert gan.length_strategy_ == "crop"
     kept = np.stack(
-        [X[s, :, t + 2 : t + 14] for s, t in zip(gan.window_series_, gan.window_starts_)]
+        [
+            X[s, :, t + 2 : t + 14]
+            for s, t in zip(gan.window_series_, gan.window_starts_)
+        ]
     )
     np.testing.assert_allclose(gan.scale_min_, kept.min(axis=2))
     np.testing.assert_allclose(gan.scale_range_, np.ptp(kept, axis=2))

@@ -50,8 +50,9 @@ def test_knn_shapley_equals_brute_force(K):
 
 def _noisy(seed=0, n=80):
     X, y = make_blobs(n, n_features=4, centers=2, cluster_std=1.5, random_state=seed)
-    X_val, y_val = make_blobs(60, n_features=4, centers=2, cluster_std=1.5,
-                              random_state=seed)
+    X_val, y_val = make_blobs(
+        60, n_features=4, centers=2, cluster_std=1.5, random_state=seed
+    )
     y_noisy = y.copy()
     y_noisy[:8] = 1 - y[:8]
     return X, y_noisy, X_val, y_val
@@ -63,8 +64,9 @@ def test_data_oob_ranks_flipped_rows_low():
     assert values[:8].mean() < values[8:].mean()
     again = data_oob_values(X, y, n_estimators=60, random_state=0)
     np.testing.assert_array_equal(values, again)
-    reg = data_oob_values(X, X[:, 0], n_estimators=10, task="regression",
-                          random_state=0)
+    reg = data_oob_values(
+        X, X[:, 0], n_estimators=10, task="regression", random_state=0
+    )
     assert np.all(reg[np.isfinite(reg)] <= 0)
 
 
@@ -80,8 +82,16 @@ def test_leave_one_out_values_match_manual_refits():
 
 def test_tmc_shapley_efficiency_without_truncation():
     X, y, X_val, y_val = _noisy(n=12)
-    values = tmc_shapley_values(GaussianNB(), X, y, X_val, y_val, n_permutations=3,
-                                truncation_tol=0.0, random_state=0)
+    values = tmc_shapley_values(
+        GaussianNB(),
+        X,
+        y,
+        X_val,
+        y_val,
+        n_permutations=3,
+        truncation_tol=0.0,
+        random_state=0,
+    )
     full = GaussianNB().fit(X, y).score(X_val, y_val)
     _, counts = np.unique(y_val, return_counts=True)
     empty = counts.max() / counts.sum()
@@ -91,11 +101,20 @@ def test_tmc_shapley_efficiency_without_truncation():
 
 def test_tmc_shapley_ranks_flipped_rows_low_and_honours_max_time():
     X, y, X_val, y_val = _noisy(n=40)
-    values = tmc_shapley_values(LogisticRegression(), X, y, X_val, y_val,
-                                n_permutations=20, random_state=0)
+    values = tmc_shapley_values(
+        LogisticRegression(), X, y, X_val, y_val, n_permutations=20, random_state=0
+    )
     assert values[:8].mean() < values[8:].mean()
-    quick = tmc_shapley_values(LogisticRegression(), X, y, X_val, y_val,
-                               n_permutations=1000, max_time=1e-3, random_state=0)
+    quick = tmc_shapley_values(
+        LogisticRegression(),
+        X,
+        y,
+        X_val,
+        y_val,
+        n_permutations=1000,
+        max_time=1e-3,
+        random_state=0,
+    )
     assert quick.shape == (40,)
 
 

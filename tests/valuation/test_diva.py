@@ -85,18 +85,21 @@ def test_derivative_with_validation_mask_and_zero_weights():
     rng, Z, Y = _problem(1, 9, 4)
     weights = np.r_[rng.uniform(0.5, 1.5, 6), 0.0, 0.0, 0.0]
     mask = np.r_[np.ones(6, bool), np.zeros(3, bool)]
-    state = loo_state(Z, Y, weights, 0.5, form="primal", loss="cross_entropy",
-                      val_mask=mask)
+    state = loo_state(
+        Z, Y, weights, 0.5, form="primal", loss="cross_entropy", val_mask=mask
+    )
     # one-sided differences for the zero weights (alpha >= 0)
     eps = 1e-6
     base = state["loss"]
     for j in range(6, 9):
         e = np.zeros(9)
         e[j] = eps
-        plus = loo_state(Z, Y, weights + e, 0.5, form="primal",
-                         loss="cross_entropy", val_mask=mask)["loss"]
-        np.testing.assert_allclose(state["grad"][j], (plus - base) / eps, rtol=1e-4,
-                                   atol=1e-6)
+        plus = loo_state(
+            Z, Y, weights + e, 0.5, form="primal", loss="cross_entropy", val_mask=mask
+        )["loss"]
+        np.testing.assert_allclose(
+            state["grad"][j], (plus - base) / eps, rtol=1e-4, atol=1e-6
+        )
 
 
 def test_derivative_matches_torch_autograd():
@@ -123,8 +126,9 @@ def test_primal_and_dual_agree():
     primal = DIVAWeighter(solver="primal").fit(X, y)
     dual = DIVAWeighter(solver="dual").fit(X, y)
     assert (primal.solver_, dual.solver_) == ("primal", "dual")
-    np.testing.assert_allclose(primal.dataset_derivative_, dual.dataset_derivative_,
-                               rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        primal.dataset_derivative_, dual.dataset_derivative_, rtol=1e-6, atol=1e-9
+    )
     np.testing.assert_allclose(primal.sample_weight_, dual.sample_weight_, atol=1e-8)
     # auto picks the cheaper form
     assert DIVAWeighter().fit(X[:4], y[:4]).solver_ == "dual"
@@ -171,8 +175,9 @@ def test_duplicated_rows_get_equal_values():
 
 @pytest.mark.parametrize("kernel", ["linear", "rbf"])
 def test_flipped_label_worth_less_than_clean_twin(kernel):
-    X, y = make_blobs(60, n_features=2, centers=[[-3, -3], [3, 3]],
-                      cluster_std=0.7, random_state=0)
+    X, y = make_blobs(
+        60, n_features=2, centers=[[-3, -3], [3, 3]], cluster_std=0.7, random_state=0
+    )
     X = np.r_[X, X[:1]]
     y = np.r_[y, 1 - y[:1]]  # the twin of row 0 with the wrong label
     weighter = DIVAWeighter(kernel=kernel).fit(X, y)
@@ -217,19 +222,22 @@ def test_score_samples_new_rows_are_candidate_additions():
     Y = np.eye(3)[np.r_[y, y_new]]
     mask = np.r_[np.ones(50, bool), np.zeros(6, bool)]
     base = np.r_[np.ones(50), np.zeros(6)]
-    L0 = loo_state(Z, Y, base, 1.0, form="primal", loss="cross_entropy",
-                   val_mask=mask)["loss"]
+    L0 = loo_state(Z, Y, base, 1.0, form="primal", loss="cross_entropy", val_mask=mask)[
+        "loss"
+    ]
     eps = 1e-6
     for j in range(6):
         w = base.copy()
         w[50 + j] = eps
-        L1 = loo_state(Z, Y, w, 1.0, form="primal", loss="cross_entropy",
-                       val_mask=mask)["loss"]
+        L1 = loo_state(
+            Z, Y, w, 1.0, form="primal", loss="cross_entropy", val_mask=mask
+        )["loss"]
         np.testing.assert_allclose(values[j], -(L1 - L0) / eps, rtol=1e-4, atol=1e-7)
     # mixing training rows and new rows
     mixed = weighter.score_samples(np.r_[X[:2], X_new[:1]], np.r_[y[:2], y_new[:1]])
-    np.testing.assert_allclose(mixed, np.r_[-weighter.dataset_derivative_[:2],
-                                            values[:1]])
+    np.testing.assert_allclose(
+        mixed, np.r_[-weighter.dataset_derivative_[:2], values[:1]]
+    )
     with pytest.raises(ValueError, match="not seen during fit"):
         weighter.score_samples(X_new[:1], [7])
 

@@ -70,8 +70,10 @@ def test_grid_search_and_pipeline():
     )
     grid = GridSearchCV(
         pipe,
-        {"divareweightedclassifier__weighter": [None, DIVAWeighter(alpha=10.0)],
-         "divareweightedclassifier__estimator__C": [0.1, 1.0]},
+        {
+            "divareweightedclassifier__weighter": [None, DIVAWeighter(alpha=10.0)],
+            "divareweightedclassifier__estimator__C": [0.1, 1.0],
+        },
         cv=3,
     ).fit(X, y_noisy)
     assert grid.best_score_ > 0.5
