@@ -1,25 +1,65 @@
-"""Shared harness for the benchmark scripts in this folder.
+"""The one harness every benchmark script runs on.
 
-Each ``benchmarks/<name>.py`` measures one method against the paper's table and
-calls :func:`write_results`, which records the figures together with the
-machine, the library versions and the git revision in
-``benchmarks/results/<name>.json``; :func:`print_table` prints the table and
-:func:`save_plot` writes ``benchmarks/results/<name>*.png``.
+A benchmark script declares its runs and leaves the rest here::
+
+    PRESETS = {
+        "quick": {"seeds": [0, 1], "max_epochs": 20},     # minutes on 2 cores
+        "paper": {"seeds": [0, 1, 2, 3, 4], "max_epochs": 200},
+    }
+
+    def cora(config):                    # one paper table or claim
+        rows = [...]                     # one dict per (setting, seed)
+        return Table(rows, by=("model", "group"), metrics=("accuracy",),
+                     paper=[{"model": "Cold Brew", "group": "isolated",
+                             "accuracy": 69.62}],
+                     title="Cora accuracy (%)")
+
+    TABLES = {"cold_brew_cora": cora}
+
+    if __name__ == "__main__":
+        main(__doc__, PRESETS, TABLES)
+
+and is run as ``python benchmarks/<method>.py --preset paper``. Each table
+becomes ``results/<preset>/<table>.json`` plus ``<table>.png``: the per-seed
+rows, their mean ± std per setting, the paper's figures beside them, and the
+provenance (preset, resolved configuration, ``sys.argv``, git revision, machine,
+versions, wall time). ``docs/_ext/benchmark_results.py`` renders the results
+page of the documentation from these files.
+
+Rules the harness enforces:
+
+- ``results/`` holds canonical results only: the harness refuses to write there
+  when the code is dirty (uncommitted changes outside ``benchmarks/results/``)
+  or when the configuration was changed on the command line (``--set``).
+  Exploration goes to ``--out DIR`` (``benchmarks/runs/`` is git-ignored).
+- A preset only ever writes into its own folder, so ``make bench`` (the quick
+  presets) cannot overwrite a paper result.
+- A long preset may run in parts: ``--seeds 0`` runs seed 0 alone and writes
+  ``results/<preset>/parts/<table>.seeds-0.json``; once the parts cover the
+  preset's seeds the harness merges them into the canonical file, keeping each
+  part's provenance (``--merge`` merges again without running anything).
 """
 
+import argparse
 import contextlib
 import datetime
 import json
 import os
 import platform
 import subprocess
+import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
-REPO = Path(__file__).resolve().parents[1]
+import numpy as np
+
+BENCHMARKS = Path(__file__).resolve().parent
+RESULTS = BENCHMARKS / "results"
+RUNS = BENCHMARKS / "runs"
+REPO = BENCHMARKS.parent
 _PACKAGES = (
     "sklearn-iclr",
     "numpy",
@@ -31,7 +71,91 @@ _PACKAGES = (
     "transformers",
     "sktime",
     "pandas",
+    "cleanlab",
+    "torch-geometric",
 )
+# The running benchmark script's stem (``cold_brew`` for cold_brew.py).
+SCRIPT = Path(sys.argv[0]).stem
+# Keys of a preset that the harness itself reads.
+RESERVED_KEYS = {"seeds", "tables", "description"}
+
+
+@dataclass
+class Table:
+    """One paper table or claim, as the rows a benchmark measured.
+
+    Parameters
+    ----------
+    rows : list of dict
+        One row per (setting, seed): the ``by`` columns name the setting, a
+        ``seed`` column the seed, the ``metrics`` columns hold the figures;
+        other columns (times, sizes) are kept as they are.
+    by : tuple of str
+        Columns that name a setting (model, data set, split, ...). Rows that
+        agree on them are aggregated over seeds.
+    metrics : tuple of str
+        Numeric columns summarised as mean, std (``ddof=1``) and count.
+    paper : list of dict, default=()
+        The paper's figures: rows with ``by`` columns and metric values, shown
+        beside ours; a setting may appear here alone (a figure we did not run).
+    title : str
+        Caption of the table on the results page.
+    notes : str
+        What the figures mean and how they were made: protocol, deviations.
+    lower_is_better : tuple of str
+        Metrics for which smaller is better (for the page and the plot).
+    plot : callable, default=None
+        ``plot(table) -> matplotlib Figure``; ``None`` draws one bar chart per
+        metric with the seeds' spread and the paper's figure.
+    extra : dict
+        Anything else worth keeping in the JSON (not rendered).
+    """
+
+    rows: list
+    by: tuple
+    metrics: tuple
+    paper: list = field(default_factory=list)
+    title: str = ""
+    notes: str = ""
+    lower_is_better: tuple = ()
+    plot: object = None
+    extra: dict = field(default_factory=dict)
+
+    def summary(self):
+        """Mean, std and count per setting and metric, in first-seen order."""
+        return summarize(self.rows, self.by, self.metrics)
+
+
+def summarize(rows, by, metrics):
+    """Group ``rows`` by the ``by`` columns and summarise each metric."""
+    groups = {}
+    for row in rows:
+        key = tuple(row.get(column) for column in by)
+        groups.setdefault(key, []).append(row)
+    out = []
+    for key, members in groups.items():
+        entry = dict(zip(by, key))
+        for metric in metrics:
+            values = np.array(
+                [m[metric] for m in members if _is_number(m.get(metric))], float
+            )
+            values = values[np.isfinite(values)]
+            entry[metric] = {
+                "mean": float(values.mean()) if len(values) else None,
+                "std": float(values.std(ddof=1)) if len(values) > 1 else 0.0,
+                "n": int(len(values)),
+            }
+        out.append(entry)
+    return out
+
+
+def _is_number(value):
+    return isinstance(value, int | float | np.number) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------------------
+# Provenance
+# ---------------------------------------------------------------------------
 
 
 def data_home():
@@ -46,16 +170,35 @@ def data_home():
     return None
 
 
+def _git(*args):
+    try:
+        out = subprocess.run(
+            ["git", *args], cwd=REPO, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout
+
+
+def git_state():
+    """``(revision, dirty)``: dirty means uncommitted changes outside results/."""
+    revision = _git("rev-parse", "HEAD")
+    status = _git(
+        "status", "--porcelain", "--untracked-files=normal", "--", ".",
+        ":(exclude)benchmarks/results",
+    )  # fmt: skip
+    if revision is None or status is None:
+        return None, True
+    return revision.strip(), bool(status.strip())
+
+
 def machine_info():
-    """CPU, memory, device, library versions and git revision of this run."""
+    """CPU, memory, device and library versions of this run."""
     info = {
         "platform": platform.platform(),
         "python": platform.python_version(),
         "cpu_count": os.cpu_count(),
         "processor": platform.processor() or platform.machine(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(
-            timespec="seconds"
-        ),
     }
     with contextlib.suppress(ImportError):
         import psutil
@@ -66,40 +209,80 @@ def machine_info():
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[package] = metadata.version(package)
     info["versions"] = versions
-    with contextlib.suppress(ImportError):
-        import torch
-
+    if "torch" in sys.modules:
+        torch = sys.modules["torch"]
         info["torch_threads"] = torch.get_num_threads()
         info["cuda"] = (
             torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
         )
-    try:
-        rev = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True
-        )
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True
-        )
-        info["git_revision"] = rev.stdout.strip() or None
-        info["git_dirty"] = bool(dirty.stdout.strip())
-    except OSError:
-        info["git_revision"] = None
+    info["omp_num_threads"] = os.environ.get("OMP_NUM_THREADS")
     return info
 
 
-def write_results(name, figures, *, config=None):
-    """Write ``benchmarks/results/<name>.json`` and return its path."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
-    payload = {
-        "benchmark": name,
-        "config": config or {},
-        "machine": machine_info(),
-        "figures": figures,
-    }
-    path.write_text(json.dumps(payload, indent=2, default=_jsonable) + "\n")
-    print(f"wrote {path.relative_to(REPO)}")
-    return path
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------------------
+# Presets
+# ---------------------------------------------------------------------------
+
+
+def check_presets(presets, tables):
+    """Raise ``ValueError`` unless every preset is runnable as declared.
+
+    Every preset has non-empty integer ``seeds``; ``tables`` (when given) names
+    tables of the script; every preset has the same keys, so a preset cannot
+    silently miss a setting another one sets. Both ``quick`` and ``paper``
+    exist.
+    """
+    for required in ("quick", "paper"):
+        if required not in presets:
+            raise ValueError(f"presets must include {required!r}")
+    reference = None
+    for name, config in presets.items():
+        if not isinstance(config, dict):
+            raise ValueError(f"preset {name!r} must be a dict")
+        seeds = config.get("seeds")
+        if (
+            not isinstance(seeds, list | tuple)
+            or not seeds
+            or not all(isinstance(s, int) for s in seeds)
+            or len(set(seeds)) != len(seeds)
+        ):
+            raise ValueError(
+                f"preset {name!r}: 'seeds' must be a non-empty list of distinct ints"
+            )
+        unknown = set(config.get("tables", tables)) - set(tables)
+        if unknown:
+            raise ValueError(f"preset {name!r} names unknown tables {sorted(unknown)}")
+        keys = set(config) - RESERVED_KEYS
+        if reference is None:
+            reference = (name, keys)
+        elif keys != reference[1]:
+            diff = sorted(keys ^ reference[1])
+            raise ValueError(
+                f"presets {reference[0]!r} and {name!r} set different keys: {diff}"
+            )
+
+
+def resolve(presets, name, overrides=None, seeds=None):
+    """The configuration a preset runs with (a copy), after overrides."""
+    if name not in presets:
+        raise ValueError(f"unknown preset {name!r}; choose from {sorted(presets)}")
+    config = json.loads(json.dumps(presets[name]))
+    for key, value in (overrides or {}).items():
+        if key not in config:
+            raise ValueError(f"--set {key}: preset {name!r} has no such key")
+        config[key] = value
+    if seeds is not None:
+        config["seeds"] = list(seeds)
+    return config
+
+
+# ---------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------
 
 
 def _jsonable(value):
@@ -107,7 +290,327 @@ def _jsonable(value):
         return value.tolist()
     if hasattr(value, "item"):
         return value.item()
+    if isinstance(value, Path):
+        return str(value)
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def table_payload(name, table, *, preset, config, provenance):
+    """The JSON document of one table."""
+    return {
+        "benchmark": name,
+        "script": SCRIPT,
+        "title": table.title,
+        "notes": table.notes,
+        "preset": preset,
+        "config": config,
+        "by": list(table.by),
+        "metrics": list(table.metrics),
+        "lower_is_better": list(table.lower_is_better),
+        "summary": table.summary(),
+        "paper": list(table.paper),
+        "rows": table.rows,
+        "extra": table.extra,
+        "provenance": provenance,
+    }
+
+
+def write_table(out_dir, name, table, *, preset, config, provenance, plot=True):
+    """Write ``<out_dir>/<name>.json`` (and ``.png``); return the JSON path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    payload = table_payload(
+        name, table, preset=preset, config=config, provenance=provenance
+    )
+    path = out_dir / f"{name}.json"
+    path.write_text(json.dumps(payload, indent=1, default=_jsonable) + "\n")
+    print(f"wrote {_display(path)}")
+    if plot:
+        save_table_plot(table, out_dir / f"{name}.png")
+    return path
+
+
+def _display(path):
+    try:
+        return str(Path(path).resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
+def save_table_plot(table, path):
+    """Draw ``table`` (its own ``plot`` or the default bars) into ``path``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = table.plot(table) if table.plot is not None else default_plot(table)
+    if fig is None:
+        return None
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    print(f"wrote {_display(path)}")
+    return path
+
+
+def default_plot(table):
+    """One horizontal bar chart per metric: mean, seeds' std, paper's figure."""
+    import matplotlib.pyplot as plt
+
+    summary = table.summary()
+    if not summary or not table.metrics:
+        return None
+    labels = [" / ".join(str(s[c]) for c in table.by) for s in summary]
+    paper = {" / ".join(str(p.get(c)) for c in table.by): p for p in table.paper or []}
+    n = len(table.metrics)
+    fig, axes = plt.subplots(
+        1, n, figsize=(4.5 * n, 0.35 * len(labels) + 1.2), squeeze=False
+    )
+    y = np.arange(len(labels))
+    for ax, metric in zip(axes[0], table.metrics):
+        means = [s[metric]["mean"] for s in summary]
+        means = [np.nan if m is None else m for m in means]
+        stds = [s[metric]["std"] for s in summary]
+        ax.barh(y, means, xerr=stds, color="tab:blue", alpha=0.8, label="ours")
+        marks = [paper.get(label, {}).get(metric) for label in labels]
+        if any(m is not None for m in marks):
+            ax.scatter(
+                [np.nan if m is None else m for m in marks],
+                y,
+                marker="|",
+                s=300,
+                color="tab:red",
+                label="paper",
+                zorder=3,
+            )
+            ax.legend(loc="best", fontsize=7)
+        better = "lower" if metric in table.lower_is_better else "higher"
+        ax.set_xlabel(f"{metric} ({better} is better)")
+        ax.set_yticks(y)
+        ax.set_yticklabels(labels if ax is axes[0][0] else [], fontsize=8)
+        ax.invert_yaxis()
+    if table.title:
+        fig.suptitle(table.title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------------------
+# Parts
+# ---------------------------------------------------------------------------
+
+
+def _part_name(name, seeds):
+    return f"{name}.seeds-{'-'.join(str(s) for s in seeds)}"
+
+
+def merge_parts(preset_dir, name, presets, preset, tables):
+    """Merge the parts of one table when they cover the preset's seeds.
+
+    Returns the canonical JSON path, or ``None`` while seeds are missing.
+    The parts must have run the same configuration apart from ``seeds``.
+    """
+    parts_dir = Path(preset_dir) / "parts"
+    documents = [
+        json.loads(p.read_text())
+        for p in sorted(parts_dir.glob(f"{name}.seeds-*.json"))
+    ]
+    if not documents:
+        return None
+    wanted = list(presets[preset]["seeds"])
+    expected = {k: v for k, v in resolve(presets, preset).items() if k != "seeds"}
+    seen = []
+    for doc in documents:
+        config = {k: v for k, v in doc["config"].items() if k != "seeds"}
+        if config != expected:
+            raise ValueError(
+                f"{name}: part with seeds {doc['config']['seeds']} ran another "
+                "configuration than the preset's; delete it and run it again"
+            )
+        seen += doc["config"]["seeds"]
+    if len(seen) != len(set(seen)):
+        raise ValueError(f"{name}: parts overlap in seeds {sorted(seen)}")
+    if sorted(seen) != sorted(wanted):
+        missing = sorted(set(wanted) - set(seen))
+        print(f"{name}: parts so far cover seeds {sorted(seen)}; missing {missing}")
+        return None
+    first = documents[0]
+    rows = [row for doc in documents for row in doc["rows"]]
+    table = Table(
+        rows=rows,
+        by=tuple(first["by"]),
+        metrics=tuple(first["metrics"]),
+        paper=first["paper"],
+        title=first["title"],
+        notes=first["notes"],
+        lower_is_better=tuple(first["lower_is_better"]),
+        extra={"parts_extra": [doc["extra"] for doc in documents]},
+    )
+    # The plot function is the script's: rebuild it from the table function.
+    plot_source = tables.get(name)
+    table.plot = getattr(plot_source, "plot", None)
+    provenance = {
+        "merged_at": _now(),
+        "parts": [
+            {"seeds": d["config"]["seeds"], **d["provenance"]} for d in documents
+        ],
+    }
+    config = resolve(presets, preset)
+    return write_table(
+        preset_dir, name, table, preset=preset, config=config, provenance=provenance
+    )
+
+
+# ---------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------
+
+
+def _parse_set(items):
+    overrides = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--set expects KEY=VALUE, got {item!r}")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
+
+
+def main(doc, presets, tables, argv=None):
+    """Run a benchmark script's presets from the command line.
+
+    ``tables`` maps each table name (the results file stem) to a function
+    ``fn(config) -> Table``. Returns the process exit code.
+    """
+    check_presets(presets, tables)
+    script = Path(sys.argv[0]).name if argv is None else "benchmark"
+    parser = argparse.ArgumentParser(
+        prog=script,
+        description=(doc or "").strip().splitlines()[0] if doc else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="presets:\n"
+        + "\n".join(
+            f"  {name}: {config.get('description', '')}"
+            for name, config in presets.items()
+        ),
+    )
+    parser.add_argument("--preset", default="quick", choices=sorted(presets))
+    parser.add_argument(
+        "--tables", nargs="+", choices=sorted(tables), help="run only these tables"
+    )
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", help="run these seeds only (a part)"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a preset key (JSON value); exploration only, needs --out",
+    )
+    parser.add_argument("--out", type=Path, help="write here instead of results/")
+    parser.add_argument(
+        "--merge", action="store_true", help="merge the parts written so far"
+    )
+    parser.add_argument(
+        "--print-config", action="store_true", help="print the configuration, stop"
+    )
+    args = parser.parse_args(argv)
+
+    overrides = _parse_set(args.set)
+    config = resolve(presets, args.preset, overrides, args.seeds)
+    selected = args.tables or config.get("tables") or list(tables)
+    if args.print_config:
+        print(json.dumps({"preset": args.preset, "config": config}, indent=1))
+        return 0
+
+    preset_dir = RESULTS / args.preset
+    if args.merge:
+        for name in selected:
+            merge_parts(preset_dir, name, presets, args.preset, tables)
+        return 0
+
+    if args.out is None:
+        if overrides:
+            raise SystemExit(
+                "--set changes the preset, so the result is not canonical: "
+                "pass --out benchmarks/runs/<name> to write it there"
+            )
+        revision, dirty = git_state()
+        if dirty:
+            raise SystemExit(
+                "refusing to write into benchmarks/results/: the code has "
+                "uncommitted changes (git status). Commit them first, or pass "
+                "--out benchmarks/runs/<name> for an exploratory run."
+            )
+    else:
+        revision, dirty = git_state()
+
+    partial = args.seeds is not None and sorted(args.seeds) != sorted(
+        presets[args.preset]["seeds"]
+    )
+    out_dir = args.out or preset_dir
+    for name in selected:
+        started = _now()
+        start = time.perf_counter()
+        print(f"== {name} (preset {args.preset}, seeds {config['seeds']})")
+        table = tables[name](config)
+        if table is None:
+            print(f"{name}: skipped (see the message above)")
+            continue
+        if table.plot is None:
+            table.plot = getattr(tables[name], "plot", None)
+        provenance = {
+            "argv": [script, *(sys.argv[1:] if argv is None else argv)],
+            "git_revision": revision,
+            "git_dirty": dirty,
+            "started": started,
+            "wall_seconds": round(time.perf_counter() - start, 1),
+            "machine": machine_info(),
+        }
+        print_table(_flat_summary(table), title=table.title)
+        if partial:
+            write_table(
+                Path(out_dir) / "parts",
+                _part_name(name, config["seeds"]),
+                table,
+                preset=args.preset,
+                config=config,
+                provenance=provenance,
+                plot=False,
+            )
+            if args.out is None:
+                merge_parts(preset_dir, name, presets, args.preset, tables)
+        else:
+            write_table(
+                out_dir,
+                name,
+                table,
+                preset=args.preset,
+                config=config,
+                provenance=provenance,
+            )
+    return 0
+
+
+def _flat_summary(table):
+    flat = []
+    for entry in table.summary():
+        row = {c: entry[c] for c in table.by}
+        for metric in table.metrics:
+            s = entry[metric]
+            row[metric] = (
+                "n/a" if s["mean"] is None else f"{s['mean']:.4g} ± {s['std']:.2g}"
+            )
+        flat.append(row)
+    return flat
+
+
+# ---------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------
 
 
 def print_table(rows, columns=None, *, title=None):
@@ -131,15 +634,6 @@ def _fmt(value):
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
-
-
-def save_plot(fig, name):
-    """Save a matplotlib figure as ``benchmarks/results/<name>.png``."""
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.png"
-    fig.savefig(path, dpi=120, bbox_inches="tight")
-    print(f"wrote {path.relative_to(REPO)}")
-    return path
 
 
 class Measurement:
@@ -182,3 +676,39 @@ def measure(interval=0.01):
         peak[0] = max(peak[0], process.memory_info().rss)
         result.peak_rss_mb = peak[0] / 2**20
         result.peak_rss_increase_mb = (peak[0] - baseline) / 2**20
+
+
+# ---------------------------------------------------------------------------
+# Scripts not yet on presets (removed once every script declares PRESETS)
+# ---------------------------------------------------------------------------
+
+
+def write_results(name, figures, *, config=None):
+    """Write an exploratory ``benchmarks/runs/<name>.json`` (never results/)."""
+    RUNS.mkdir(parents=True, exist_ok=True)
+    path = RUNS / f"{name}.json"
+    revision, dirty = git_state()
+    payload = {
+        "benchmark": name,
+        "config": config or {},
+        "provenance": {
+            "argv": list(sys.argv),
+            "git_revision": revision,
+            "git_dirty": dirty,
+            "started": _now(),
+            "machine": machine_info(),
+        },
+        "figures": figures,
+    }
+    path.write_text(json.dumps(payload, indent=1, default=_jsonable) + "\n")
+    print(f"wrote {_display(path)}")
+    return path
+
+
+def save_plot(fig, name):
+    """Save an exploratory figure as ``benchmarks/runs/<name>.png``."""
+    RUNS.mkdir(parents=True, exist_ok=True)
+    path = RUNS / f"{name}.png"
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    print(f"wrote {_display(path)}")
+    return path
