@@ -151,3 +151,37 @@ def test_cuda_fit_pickles_to_cpu_state():
     est = TinyTorchRegressor(device="cuda", random_state=0).fit(X, y)
     assert est.device_ == "cuda"
     assert np.isfinite(pickle.loads(pickle.dumps(est)).predict(X)).all()
+
+
+def test_build_net_raises_when_the_loss_diverges():
+    """A learning rate far too large fails with a message naming lr."""
+    from sklearn_iclr._torch import MLP, NonFiniteLossError, build_net, seeded, torch
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(64, 3)).astype(np.float32)
+    y = (X @ np.array([1.0, -2.0, 0.5], dtype=np.float32))[:, None]
+    net = build_net(
+        MLP,
+        module__n_inputs=3,
+        module__n_outputs=1,
+        criterion=torch.nn.MSELoss,
+        optimizer="sgd",
+        lr=1e6,
+        max_epochs=20,
+        batch_size=16,
+    )
+    with seeded(0), pytest.raises(NonFiniteLossError, match=r"lr=1000000"):
+        net.fit(X, y)
+
+
+def test_check_finite_names_what_and_hint():
+    from sklearn_iclr._torch import NonFiniteLossError, check_finite, torch
+
+    assert check_finite(1.5) == 1.5
+    with pytest.raises(NonFiniteLossError, match="output .* at step 2.*alpha"):
+        check_finite(
+            torch.tensor([1.0, float("nan")]),
+            "output",
+            where="at step 2",
+            hint="Increase alpha.",
+        )

@@ -14,6 +14,7 @@ parameter constraints and CPU-safe pickling.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._device import resolve_device
+from ._guards import NonFiniteLossError, StopOnNonFiniteLoss, check_finite
 from ._imports import F, nn, skorch, torch
 from ._mixin import TorchEstimatorMixin, to_numpy, to_tensor
 from ._modules import MLP
@@ -23,8 +24,11 @@ from ._seed import seeded, torch_seed
 __all__ = [
     "F",
     "MLP",
+    "NonFiniteLossError",
+    "StopOnNonFiniteLoss",
     "TorchEstimatorMixin",
     "build_net",
+    "check_finite",
     "nn",
     "progress",
     "resolve_device",

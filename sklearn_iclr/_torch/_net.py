@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._device import resolve_device
+from ._guards import StopOnNonFiniteLoss
 from ._imports import skorch, torch
 
 _OPTIMIZERS = {
@@ -60,6 +61,10 @@ def build_net(
         skorch's validation split; ``None`` trains on all the data.
     callbacks : list of skorch callbacks or (name, callback) tuples, default=None
         Extra callbacks, for example :class:`skorch.callbacks.EarlyStopping`.
+        :class:`~sklearn_iclr._torch.StopOnNonFiniteLoss` is always added, so a
+        diverging fit raises with a message naming ``lr`` instead of returning
+        NaN; pass your own instance under the name ``"nonfinite_loss"`` to
+        change its advice.
     **kwargs
         Any other :class:`skorch.NeuralNet` argument (``iterator_train__*``,
         ``module__*``, ``predict_nonlinearity``, ...).
@@ -74,6 +79,10 @@ def build_net(
     if isinstance(optimizer, str):
         optimizer = _OPTIMIZERS[optimizer]
     kwargs.setdefault("iterator_train__shuffle", True)
+    callbacks = list(callbacks or [])
+    named = {c[0] for c in callbacks if isinstance(c, tuple)}
+    if "nonfinite_loss" not in named:
+        callbacks.append(("nonfinite_loss", StopOnNonFiniteLoss()))
     return net_class(
         module=module,
         criterion=criterion,
