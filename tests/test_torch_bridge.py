@@ -185,3 +185,23 @@ def test_check_finite_names_what_and_hint():
             where="at step 2",
             hint="Increase alpha.",
         )
+
+
+def test_seeded_trains_with_one_thread_by_default(monkeypatch):
+    from sklearn_iclr._torch import seeded, torch
+
+    monkeypatch.delenv("SKLEARN_ICLR_TORCH_THREADS", raising=False)
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with seeded(0):
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+        monkeypatch.setenv("SKLEARN_ICLR_TORCH_THREADS", "0")
+        with seeded(0):
+            assert torch.get_num_threads() == 2
+        monkeypatch.setenv("SKLEARN_ICLR_TORCH_THREADS", "-1")
+        with pytest.raises(ValueError, match="non-negative integer"), seeded(0):
+            pass
+    finally:
+        torch.set_num_threads(before)

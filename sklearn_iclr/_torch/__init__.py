@@ -19,7 +19,7 @@ from ._imports import F, nn, skorch, torch
 from ._mixin import TorchEstimatorMixin, to_numpy, to_tensor
 from ._modules import MLP
 from ._net import build_net, progress
-from ._seed import seeded, torch_seed
+from ._seed import seeded, torch_seed, torch_threads, training_threads
 
 __all__ = [
     "F",
@@ -38,4 +38,6 @@ __all__ = [
     "to_tensor",
     "torch",
     "torch_seed",
+    "torch_threads",
+    "training_threads",
 ]
