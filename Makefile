@@ -21,13 +21,14 @@ SHELL := /bin/bash
 # pip warns once per package about them. The filter keeps real errors visible.
 QUIET_PIP := 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 
-.PHONY: install lint demo test test-fast docs bench clean help
+.PHONY: install lint demo test test-fast docs bench bench-paper clean help
 
 help:
 	@echo "make demo   - install into $(VENV) and run the quick tour"
 	@echo "make test   - install into $(VENV), lint (ruff), run the tests (+doctests, examples)"
 	@echo "make docs   - build the Sphinx site with the example gallery"
-	@echo "make bench  - run the benchmarks (writes benchmarks/results/)"
+	@echo "make bench  - run every benchmark's quick preset (rewrites benchmarks/results/quick/)"
+	@echo "make bench-paper - run every paper preset (hours; see benchmarks/README.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,10 +54,20 @@ test: lint
 docs: install
 	$(BIN)/python -m sphinx -b html -W --keep-going docs docs/_build/html
 
+# Each benchmark's preset writes only benchmarks/results/<preset>/, so `make bench`
+# (the quick presets) never touches a paper result; the harness refuses to write
+# there from a dirty tree.
+BENCH_PRESET ?= quick
+
 bench: install
 	@set -e; for f in benchmarks/*.py; do \
 	  case $$(basename $$f) in _*) continue;; esac; \
-	  echo "== $$f"; $(BIN)/python $$f; done
+	  echo "== $$f --preset $(BENCH_PRESET)"; \
+	  $(BIN)/python $$f --preset $(BENCH_PRESET); done
+
+bench-paper:
+	$(MAKE) bench BENCH_PRESET=paper
 
 clean:
-	rm -rf docs/_build docs/auto_examples docs/generated .pytest_cache .hypothesis
+	rm -rf docs/_build docs/auto_examples docs/generated .pytest_cache .hypothesis \
+	  docs/benchmark_results.rst docs/_benchmark_figures
