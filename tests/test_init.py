@@ -33,14 +33,32 @@ def test_datasets_import_does_not_import_torch():
 
 
 def test_subpackages_are_lazy_attributes():
+    # In a fresh interpreter: here the test session has imported them all.
+    out = _run(
+        "import sys, sklearn_iclr; "
+        "before = 'sklearn_iclr.valuation' in sys.modules; "
+        "module = sklearn_iclr.valuation; "
+        "print(before, module is sys.modules['sklearn_iclr.valuation'])"
+    )
+    assert out == "False True"
     assert sklearn_iclr.utils.all_estimators is all_estimators
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = sklearn_iclr.nope
 
 
 def test_all_estimators_type_filter():
+    from sklearn.base import ClassifierMixin, TransformerMixin
+
     every = all_estimators()
     transformers = all_estimators(type_filter="transformer")
+    classifiers = all_estimators(type_filter=["classifier"])
+    assert transformers and classifiers
     assert set(transformers) <= set(every)
+    assert all(issubclass(cls, TransformerMixin) for _, cls in transformers)
+    assert all(issubclass(cls, ClassifierMixin) for _, cls in classifiers)
+    assert ("ColdBrewClassifier", sklearn_iclr.graph.ColdBrewClassifier) in classifiers
+    assert ("ColdBrewClassifier", sklearn_iclr.graph.ColdBrewClassifier) not in (
+        transformers
+    )
     with pytest.raises(ValueError, match="type_filter"):
         all_estimators(type_filter="banana")
