@@ -51,8 +51,9 @@ def get_data_home(data_home=None):
     ``SKLEARN_ICLR_DATA`` environment variable, or ``~/sklearn_iclr_data``.
     The files keep the layout of their sources below it, e.g.
     ``<data_home>/planetoid/ind.cora.x`` or
-    ``<data_home>/timeseries/ett_small/ETTh1.csv``. The folder is created if
-    it does not exist.
+    ``<data_home>/timeseries/ett_small/ETTh1.csv``. Nothing is created here:
+    a loader creates the folders of a file only when it is about to download
+    it, and removes them again if the download fails.
 
     Read more in the :ref:`User Guide <datasets>`.
 
@@ -78,9 +79,7 @@ def get_data_home(data_home=None):
     """
     if data_home is None:
         data_home = os.environ.get(_DATA_HOME_ENV, _DEFAULT_DATA_HOME)
-    data_home = os.path.expanduser(os.fspath(data_home))
-    os.makedirs(data_home, exist_ok=True)
-    return data_home
+    return os.path.expanduser(os.fspath(data_home))
 
 
 def _sha256(data):
@@ -105,10 +104,30 @@ def _check_checksum(data, remote, path):
         )
 
 
+def _make_folders(folder):
+    """Create ``folder`` and its missing parents; return those created, deepest last."""
+    missing = []
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    created = []
+    for folder in reversed(missing):
+        os.makedirs(folder, exist_ok=True)
+        created.append(folder)
+    return created
+
+
 def _download(remote, path, timeout):
-    """Download ``remote`` to ``path`` through a checked temporary file."""
+    """Download ``remote`` to ``path`` through a checked temporary file.
+
+    The folders made for the file are removed again when the download fails,
+    so a failed fetch leaves nothing behind.
+    """
     folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
+    created = _make_folders(folder)
     fd, tmp_path = tempfile.mkstemp(
         prefix="." + os.path.basename(path) + ".", suffix=".part", dir=folder
     )
@@ -139,6 +158,11 @@ def _download(remote, path, timeout):
     except BaseException:
         if os.path.exists(tmp_path):
             os.remove(tmp_path)
+        for made in reversed(created):
+            try:
+                os.rmdir(made)  # only if still empty
+            except OSError:
+                break
         raise
     return data
 

@@ -36,15 +36,21 @@ def test_get_data_home_precedence(tmp_path, monkeypatch):
     from_env = tmp_path / "env"
     monkeypatch.setenv("SKLEARN_ICLR_DATA", str(from_env))
     assert get_data_home(explicit) == str(explicit)
-    assert explicit.is_dir()
     assert get_data_home() == str(from_env)
-    assert from_env.is_dir()
 
     monkeypatch.delenv("SKLEARN_ICLR_DATA")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     expected = tmp_path / "home" / "sklearn_iclr_data"
     assert get_data_home() == str(expected)
-    assert expected.is_dir()
+    # Asking where the data lives creates nothing.
+    assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_loader_without_download_creates_nothing(tmp_path):
+    home = tmp_path / "home"
+    with pytest.raises(FileNotFoundError):
+        load_stock(data_home=home, download_if_missing=False)
+    assert not home.exists()
 
 
 def test_fetch_file_reads_and_checks(tmp_path):
@@ -80,7 +86,8 @@ def test_fetch_file_failed_download_is_clear(tmp_path, monkeypatch):
         _fetch_file(REMOTE, data_home=tmp_path)
     assert REMOTE.url in str(excinfo.value)
     assert "file.txt" in str(excinfo.value)
-    assert os.listdir(tmp_path / "toy" / "sub") == []
+    # the folders made for the download are gone again
+    assert os.listdir(tmp_path) == []
 
 
 def test_fetch_file_rejects_wrong_download(tmp_path, monkeypatch):
@@ -88,7 +95,7 @@ def test_fetch_file_rejects_wrong_download(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="checksum") as excinfo:
         _fetch_file(REMOTE, data_home=tmp_path)
     assert REMOTE.checksum in str(excinfo.value)
-    assert os.listdir(tmp_path / "toy" / "sub") == []
+    assert os.listdir(tmp_path) == []
 
 
 def test_loader_missing_file_names_path_and_url(tmp_path):
