@@ -1,7 +1,9 @@
 """The top-level package: version, lazy imports, discovery."""
 
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -62,3 +64,11 @@ def test_all_estimators_type_filter():
     )
     with pytest.raises(ValueError, match="type_filter"):
         all_estimators(type_filter="banana")
+
+
+def test_readme_lists_every_public_estimator():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = readme[readme.index("| estimator |") :]
+    listed = set(re.findall(r"`([A-Z][A-Za-z0-9]+)`", table.split("\n\n")[0]))
+    missing = {name for name, _ in all_estimators()} - listed
+    assert not missing, f"README's estimator table misses {sorted(missing)}"
