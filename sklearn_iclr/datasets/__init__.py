@@ -17,6 +17,7 @@ from ._samples_generator import (
     make_planted_graph,
     make_seasonal_series,
 )
+from ._sprites import make_sprites
 from ._sts import load_sts_benchmark
 from ._timeseries import load_etth1, load_exchange_rate, load_stock
 
@@ -32,4 +33,5 @@ __all__ = [
     "make_pedestrian_scenes",
     "make_planted_graph",
     "make_seasonal_series",
+    "make_sprites",
 ]

@@ -9,6 +9,7 @@ tags dataclasses) are re-exported here too so that modules import from one spot.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from sklearn.base import _fit_context
+from sklearn.model_selection._split import GroupsConsumerMixin
 from sklearn.utils import Tags
 from sklearn.utils._param_validation import (
     HasMethods,
@@ -23,6 +24,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = [
+    "GroupsConsumerMixin",
     "HasMethods",
     "Hidden",
     "Interval",

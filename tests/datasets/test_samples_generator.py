@@ -195,3 +195,38 @@ def test_make_pedestrian_scenes_errors():
     assert single.data.shape == (3, 1, 8, 2)
     with pytest.raises(InvalidParameterError):
         make_pedestrian_scenes(p_absent=2.0)
+
+
+def test_make_sprites_is_a_full_grid_of_distinct_images():
+    from sklearn_iclr.datasets import make_sprites
+
+    sprites = make_sprites(n_shapes=4, n_scales=2, n_orientations=2, n_positions=3)
+    n = 4 * 2 * 2 * 3 * 3
+    assert sprites.images.shape == (n, 24, 24)
+    assert sprites.data.shape == (n, 24 * 24)
+    assert sprites.factor_sizes.tolist() == [4, 2, 2, 3, 3]
+    assert len({tuple(r) for r in sprites.factors}) == n  # every combination once
+    assert len({img.tobytes() for img in sprites.images}) == n  # all distinct
+    np.testing.assert_allclose(sprites.target, sprites.factors / [3, 1, 1, 2, 2])
+    assert set(np.unique(sprites.images)) == {0.0, 1.0}
+    assert (sprites.images.reshape(n, -1).sum(axis=1) > 5).all()  # a shape is drawn
+
+
+def test_make_sprites_noise_is_seeded():
+    from sklearn_iclr.datasets import make_sprites
+
+    a = make_sprites(n_orientations=1, n_positions=2, noise=0.1, random_state=0)
+    b = make_sprites(n_orientations=1, n_positions=2, noise=0.1, random_state=0)
+    c = make_sprites(n_orientations=1, n_positions=2, noise=0.1, random_state=1)
+    np.testing.assert_array_equal(a.images, b.images)
+    assert not np.array_equal(a.images, c.images)
+
+
+@pytest.mark.parametrize(
+    "params", [{"n_shapes": 5}, {"n_scales": 0}, {"image_size": 4}]
+)
+def test_make_sprites_rejects_bad_parameters(params):
+    from sklearn_iclr.datasets import make_sprites
+
+    with pytest.raises(ValueError, match="parameter"):
+        make_sprites(**params)
