@@ -10,8 +10,10 @@ the examples and the quick tour.
 # SPDX-License-Identifier: BSD-3-Clause
 
 from ._base import get_data_home
+from ._domains import load_grda_toy, load_tpt48
 from ._eth_ucy import load_eth_ucy, load_eth_ucy_file
 from ._planetoid import load_planetoid
+from ._recsys import load_movielens_small
 from ._samples_generator import (
     make_pedestrian_scenes,
     make_planted_graph,
@@ -27,9 +29,12 @@ __all__ = [
     "load_eth_ucy_file",
     "load_etth1",
     "load_exchange_rate",
+    "load_grda_toy",
+    "load_movielens_small",
     "load_planetoid",
     "load_stock",
     "load_sts_benchmark",
+    "load_tpt48",
     "make_pedestrian_scenes",
     "make_planted_graph",
     "make_seasonal_series",

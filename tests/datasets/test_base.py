@@ -148,15 +148,18 @@ def test_corrupted_file_is_reported_and_left_untouched(tmp_path, data_home):
 
 def test_shared_data_checksums_match_tables(data_home):
     """Every file of SHA256SUMS is in a loader table with the same checksum."""
+    from sklearn_iclr.datasets._domains import _GRDA_TOY, _TPT48
     from sklearn_iclr.datasets._eth_ucy import _FILE_NAMES, _eth_ucy_remote
     from sklearn_iclr.datasets._planetoid import (
         _PLANETOID_CHECKSUMS,
         _planetoid_remote,
     )
+    from sklearn_iclr.datasets._recsys import _MOVIELENS_SMALL
     from sklearn_iclr.datasets._sts import _STS_FILES
     from sklearn_iclr.datasets._timeseries import _ETTH1, _EXCHANGE_RATE
 
     remotes = [_ETTH1, _EXCHANGE_RATE, _STOCK]
+    remotes += [*_GRDA_TOY.values(), *_TPT48.values(), *_MOVIELENS_SMALL.values()]
     remotes += list(_STS_FILES["stsbenchmark"].values())
     remotes += [
         _eth_ucy_remote(name, split)
@@ -177,11 +180,9 @@ def test_shared_data_checksums_match_tables(data_home):
         assert remote.url.startswith("https://raw.githubusercontent.com/")
         assert remote.url.rsplit("/", 1)[1] == remote.filename.rsplit("/", 1)[1]
     loaded = {remote.filename for remote in remotes}
-    # Folders added to shared/data for method families still being built; each
-    # gets its loader (and leaves this list) with its issue.
-    pending = ("domains/", "recsys/")  # GRDA (issue 25), RIM (issue 28)
     # only licence/readme files are not loaded
-    assert {p for p in sums if p not in loaded and not p.startswith(pending)} == {
+    assert {p for p in sums if p not in loaded} == {
+        "domains/LICENSE.VDI",
         "sts/stsbenchmark/LICENSE.txt",
         "sts/stsbenchmark/readme.txt",
         "timeseries/ett_small/LICENSE",
