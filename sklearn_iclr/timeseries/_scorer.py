@@ -4,6 +4,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 
 import inspect
+import math
 from numbers import Integral
 
 from ..utils._sklearn_compat import Interval, StrOptions, validate_params
@@ -98,9 +99,9 @@ def make_generator_scorer(
     -------
     scorer : callable
         ``scorer(estimator, X, y=None) -> float``. It raises a ``TypeError``
-        for an estimator without ``sample`` and a ``ValueError`` naming the
+        for an estimator without ``sample``, and a ``ValueError`` naming the
         problem for held-out windows or samples that are empty, non-finite or
-        of different shapes.
+        of different shapes, and for a metric value that is not finite.
 
     See Also
     --------
@@ -139,7 +140,13 @@ def make_generator_scorer(
         params = dict(kwargs)
         if isinstance(metric, str):
             params.setdefault("random_state", random_state)
-        return -float(fn(real, fake, **params))
+        value = float(fn(real, fake, **params))
+        if not math.isfinite(value):
+            raise ValueError(
+                f"The metric {scorer.__name__[4:]} returned {value} for these "
+                "windows; a generator scorer needs a finite loss."
+            )
+        return -value
 
     scorer.__name__ = f"neg_{getattr(fn, '__name__', 'metric')}"
     return scorer

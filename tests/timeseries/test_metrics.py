@@ -200,3 +200,6 @@ def test_scorer_names_bad_input():
         scorer(Fixed(lambda n: _real(n=n, length=8)), real[:1])
     with pytest.raises(TypeError, match="does not take .*'iteration'"):
         make_generator_scorer("discriminative_score", iteration=5)
+    nan_metric = make_generator_scorer(lambda real, synthetic: float("nan"))
+    with pytest.raises(ValueError, match="returned nan"):
+        nan_metric(Fixed(lambda n: _real(n=n, length=8)), real)
