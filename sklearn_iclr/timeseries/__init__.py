@@ -11,5 +11,6 @@ predictive scores).
 
 from . import metrics  # noqa: F401  (the public metrics submodule)
 from ._psa_gan import PSAGANGenerator
+from ._ts2vec import TS2VecEncoder
 
-__all__ = ["PSAGANGenerator"]
+__all__ = ["PSAGANGenerator", "TS2VecEncoder"]

@@ -4,7 +4,10 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
 
+from sklearn_iclr._torch import NonFiniteLossError
 from sklearn_iclr.timeseries.metrics import (
     TS2VecEncoder,
     context_fid,
@@ -46,31 +49,20 @@ def test_context_fid_real_halves_near_zero_and_far_below_noise(encoder):
 
 def test_context_fid_fits_an_encoder_when_none_given():
     real = _real(n=40, length=16)
-    value = context_fid(
-        real,
-        real[::-1],
-        encoder=TS2VecEncoder(output_dims=4, max_epochs=1, random_state=0),
-    )
-    assert value >= 0
+    noise = np.random.RandomState(1).uniform(size=real.shape)
+    value = context_fid(real, noise, random_state=0)
+    fitted = TS2VecEncoder(random_state=0).fit(real)
+    assert value == context_fid(real, noise, encoder=fitted)
+    assert value > 0
 
 
-def test_encoder_is_repeatable_and_embeds_windows(encoder):
-    real = _real(n=30, length=16)
-    a = (
-        TS2VecEncoder(output_dims=4, max_epochs=1, random_state=3)
-        .fit(real)
-        .transform(real)
-    )
-    b = (
-        TS2VecEncoder(output_dims=4, max_epochs=1, random_state=3)
-        .fit(real)
-        .transform(real)
-    )
-    np.testing.assert_array_equal(a, b)
-    assert a.shape == (30, 4)
-    assert encoder.transform(_real(n=5)[:, 0, :]).shape == (5, 16)
-    with pytest.raises(ValueError, match="channels"):
-        encoder.transform(np.zeros((3, 2, 32)))
+def test_context_fid_fits_a_clone_of_an_unfitted_encoder():
+    real = _real(n=40, length=16)
+    noise = np.random.RandomState(1).uniform(size=real.shape)
+    encoder = TS2VecEncoder(output_dims=4, max_epochs=1, random_state=0)
+    value = context_fid(real, noise, encoder=encoder)
+    assert not hasattr(encoder, "n_channels_")  # the caller's stays unfitted
+    assert value == context_fid(real, noise, encoder=clone(encoder).fit(real))
 
 
 def test_discriminative_score_noise_near_half_and_real_near_zero():
@@ -119,21 +111,95 @@ def test_scorer_negates_the_metric():
     assert custom(Fixed(), real) <= 0
 
 
-def test_ts2vec_encoder_passes_check_estimator():
-    from sklearn.utils.estimator_checks import check_estimator
+def test_discriminative_score_needs_two_windows_of_each():
+    real = _real(n=10, length=8)
+    for one, other in [(real[:1], real[1:]), (real[1:], real[:1])]:
+        with pytest.raises(ValueError, match="at least 2 .* windows"):
+            discriminative_score(one, other, iterations=5)
+    # A large test_size still leaves one window of each to train on.
+    score = discriminative_score(real[:2], real[2:4], iterations=5, test_size=0.9)
+    assert 0 <= score <= 0.5
 
-    check_estimator(
-        TS2VecEncoder(
-            output_dims=3, hidden_dims=4, depth=1, max_epochs=1, random_state=0
-        ),
-        expected_failed_checks={
-            # TS2Vec representations are length-agnostic: transform embeds
-            # windows of any length (only the channel count must match), so a
-            # different number of columns than in fit is valid input.
-            "check_n_features_in_after_fitting": "transform accepts any window length",
-            "check_transformer_general": "transform accepts any window length",
-            # float32 convolutions over different batch sizes differ by ~1e-7.
-            "check_methods_subset_invariance": "float32 round-off across batches",
-            "check_methods_sample_order_invariance": "float32 round-off across batches",
-        },
+
+@pytest.mark.parametrize(
+    "a, b, match",
+    [
+        (np.zeros((0, 3)), np.ones((5, 3)), "a is empty"),
+        (np.ones((5, 3)), np.zeros((0, 3)), "b is empty"),
+        (np.ones(5), np.ones(5), "a must be 2-D.*reshape"),
+        (np.ones((5, 3)), np.ones((5, 2)), "same number of dimensions"),
+        (np.full((5, 3), np.nan), np.ones((5, 3)), "a contains NaN"),
+    ],
+)
+def test_frechet_distance_names_bad_input(a, b, match):
+    with pytest.raises(ValueError, match=match):
+        frechet_distance(a, b)
+
+
+def test_metrics_reject_values_beyond_float32():
+    real = _real(n=10, length=8)
+    with pytest.raises(ValueError, match="float32"):
+        discriminative_score(real * 1e39, real, iterations=5)
+    with pytest.raises(ValueError, match="float32"):
+        TS2VecEncoder(max_epochs=1).fit(real * 1e39)
+
+
+def test_diverging_metric_networks_raise():
+    real = _real(n=20, length=8)
+    with pytest.raises(NonFiniteLossError, match="lr=1000000.0"):
+        TS2VecEncoder(output_dims=4, max_epochs=3, lr=1e6, random_state=0).fit(real)
+    # Finite in float32 but too large for the forecaster's loss.
+    with pytest.raises(NonFiniteLossError, match="scale them"):
+        predictive_score(real * 1e37, real * 1e37, iterations=5, random_state=0)
+
+
+def test_scores_are_repeatable():
+    real = _real(n=40, length=8)
+    noise = np.random.RandomState(1).uniform(size=real.shape)
+    for score in (discriminative_score, predictive_score):
+        values = {score(real, noise, iterations=20, random_state=3) for _ in range(2)}
+        assert len(values) == 1
+
+
+def test_long_metric_fits_print_labelled_progress(capsys):
+    real = _real(n=20, length=8)
+    discriminative_score(real, real, iterations=20, random_state=0, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 10
+    assert lines[-1].startswith(
+        "discriminative_score: GRU real/synthetic classifier: step 20/20, "
+        "cross-entropy "
     )
+    predictive_score(real, real, iterations=3, random_state=0, verbose=1)
+    assert capsys.readouterr().out.startswith(
+        "predictive_score: GRU one-step forecaster: step 1/3, MAE "
+    )
+    context_fid(real, real, random_state=0, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 20  # the default encoder's epochs
+    assert lines[-1].startswith("TS2VecEncoder: epoch 20/20, contrastive loss ")
+
+
+def test_scorer_names_bad_input():
+    class Fixed:
+        def __init__(self, out):
+            self.out = out
+
+        def sample(self, n, random_state=None):
+            return self.out(n)
+
+    real = _real(n=10, length=8)
+    scorer = make_generator_scorer("discriminative_score", iterations=5)
+    with pytest.raises(TypeError, match="sample.*LogisticRegression"):
+        scorer(LogisticRegression(), real)
+    with pytest.raises(ValueError, match="generator's sample contains NaN"):
+        scorer(Fixed(lambda n: np.full((n, 8), np.nan)), real)
+    with pytest.raises(ValueError, match="held-out windows"):
+        scorer(Fixed(lambda n: np.zeros((n, 8))), real[:, 0, 0])
+    with pytest.raises(ValueError, match="at least 2 real windows"):
+        scorer(Fixed(lambda n: _real(n=n, length=8)), real[:1])
+    with pytest.raises(TypeError, match="does not take .*'iteration'"):
+        make_generator_scorer("discriminative_score", iteration=5)
+    nan_metric = make_generator_scorer(lambda real, synthetic: float("nan"))
+    with pytest.raises(ValueError, match="returned nan"):
+        nan_metric(Fixed(lambda n: _real(n=n, length=8)), real)
