@@ -176,8 +176,8 @@ class CompositionalSplit(GroupsConsumerMixin, BaseCrossValidator):
 
     References
     ----------
-    .. [1] L. Schott, J. von Kügelgen, F. Träuble, P. Gehler, C. Russell,
-       M. Bethge, B. Schölkopf, F. Locatello, W. Brendel, "Visual
+    .. [1] L. Schott, J. von Kügelgen, F. Träuble, P. Gehler, C. Russell, M.
+       Bethge, B. Schölkopf, F. Locatello, W. Brendel, "Visual
        representation learning does not generalize strongly within the same
        domain", ICLR 2022.
 
