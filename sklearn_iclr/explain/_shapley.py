@@ -1,4 +1,9 @@
-"""Shapley attribution of a trajectory predictor's performance to agents."""
+"""Shapley attribution of a trajectory predictor's performance to agents.
+
+One estimator; about half of this module is its user-facing docstrings. The
+game's estimators live in ``_coalitions.py``, the removal of players in
+``_removal.py``.
+"""
 
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
@@ -26,6 +31,7 @@ from ._coalitions import (
     permutation_values,
     sampled_banzhaf_values,
 )
+from ._removal import add_random_agent, removed_players
 from ._validation import (
     agent_mask,
     average_displacement_error,
@@ -73,6 +79,9 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         shape ``(n, n_agents, t_obs, 2)`` (absent agents NaN) to futures of
         shape ``(n, t_pred, 2)``. It must accept one more agent slot than the
         scenes have when ``include_random_agent=True``. It is not refitted.
+        ``clone`` (and so ``GridSearchCV``, ``cross_validate`` or a
+        ``Pipeline``) would replace it by an unfitted copy: wrap it in
+        :class:`sklearn.frozen.FrozenEstimator` to keep it fitted.
 
     method : {"exact", "permutation", "banzhaf", "banzhaf_sampling"}, \
             default="exact"
@@ -306,31 +315,20 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
                 )
             y = check_future(y, X.shape[0])
         rng = check_random_state(self.random_state)
-        n, A, T, _ = X.shape
-        origin = X[:, 0, -1]
-        present = agent_mask(X)
         if self.include_random_agent:
-            pool = self.background_neighbours_
-            if len(pool) == 0:
-                pool = self.background_target_
-            extra = pool[rng.randint(len(pool), size=n)] + origin[:, None, :]
-            X = np.concatenate([X, extra[:, None]], axis=1)
-        # Replacement of removed players, shape (n_draws, n, p, T, 2).
-        if self.removal == "zero":
-            repl = np.full((1,) + X.shape, np.nan)
-            repl[0, :, 0] = origin[:, None, :]
-        else:
-            k = self.n_draws
-            repl = np.full((k,) + X.shape, np.nan)
-            tgt = self.background_target_
-            draws = tgt[rng.randint(len(tgt), size=(k, n))]
-            repl[:, :, 0] = draws + origin[None, :, None]
-            nb = self.background_neighbours_
-            if A > 1 and len(nb):
-                draws = nb[rng.randint(len(nb), size=(k, n, A - 1))]
-                draws = draws + origin[None, :, None, None, :]
-                draws[:, ~present[:, 1:]] = np.nan  # absent slots stay absent
-                repl[:, :, 1:A] = draws
+            X = add_random_agent(
+                X, self.background_neighbours_, self.background_target_, rng
+            )
+        n_draws = 1 if self.removal == "zero" else self.n_draws
+        repl = removed_players(
+            X,
+            self.removal,
+            n_draws,
+            self.background_target_,
+            self.background_neighbours_,
+            rng,
+            n_agents=self.n_agents_,
+        )
         return X, y, repl, rng
 
     # ------------------------------------------------------------- values
