@@ -58,7 +58,7 @@ class SocialAttentionPredictor(
         them in order.
     max_epochs : int, default=20
         Number of training epochs.
-    lr : float, default=3e-3
+    lr : float, default=1e-3
         Initial Adam learning rate (decayed to zero along a cosine over the
         epochs). Too large a value makes training diverge, which raises an
         error naming ``lr``.
@@ -97,7 +97,7 @@ class SocialAttentionPredictor(
     :func:`prepare_trajectory_scenes`), the defaults beat the constant-velocity
     baseline, which is hard to beat there; the results page of the
     documentation gives the measured errors per scene. A fit on 4000 scenes
-    takes about ten seconds on one CPU core.
+    takes about 15 seconds on one CPU core.
 
     Examples
     --------
@@ -124,7 +124,7 @@ class SocialAttentionPredictor(
         *,
         encoder="mlp",
         max_epochs=20,
-        lr=3e-3,
+        lr=1e-3,
         batch_size=64,
         device="cpu",
         verbose=0,
