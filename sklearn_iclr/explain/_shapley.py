@@ -167,8 +167,9 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
     ``predict`` on ``np.where(keep[..., None, None], X[:, None],
     X_removed[:, None])``; the explainer then calls it instead of building
     every masked scene. Both predictors of this module offer it (the social
-    model encodes each agent once and recomputes only the attention and the
-    decoder per coalition).
+    model encodes each agent once per frame of reference, the target kept or
+    replaced, and recomputes only the attention and the decoder per
+    coalition).
 
     References
     ----------
@@ -337,7 +338,7 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         b, C, p = masks.shape
         k = rb.shape[0]
         if hasattr(self.model, "predict_coalitions"):
-            # fast path: the model encodes each agent once per draw
+            # fast path: the model encodes each agent once per draw and frame
             fast = self.model.predict_coalitions
             pred = np.stack(
                 [np.asarray(fast(Xb, masks, rb[d]), dtype=float) for d in range(k)]
