@@ -306,24 +306,29 @@ class SocialAttentionPredictor(
             return self.predict(scenes.reshape(n * C, *X.shape[1:])).reshape(
                 n, C, self.t_pred_, 2
             )
-        # Two frames of reference: the target kept (from X) or replaced.
-        frames = [target_frame(X[:, 0]), target_frame(X_removed[:, 0])]
-        encoded = []
-        for origin, rotation in frames:
-            parts = []
-            for scenes in (X, X_removed):
-                parts.extend(scene_features(scenes, origin, rotation, self.scale_))
-            encoded.append(parts)  # feats_x, mask_x, feats_r, mask_r
+        # Two frames of reference: the target kept (from X) or replaced. When
+        # every sample keeps its target in the same coalitions (the exact
+        # estimators), each frame runs only on its own coalitions.
+        kept_target = keep[:, :, 0]
+        if (kept_target == kept_target[:1]).all():
+            columns = [np.flatnonzero(kept_target[0]), np.flatnonzero(~kept_target[0])]
+        else:
+            columns = [np.arange(C), np.arange(C)]
+        out = np.empty((n, C, self.t_pred_, 2))
         dev = self.device_
-        kept_target = torch.as_tensor(keep[:, :, 0], device=dev)
+        for frame, cols in enumerate(columns):
+            if not len(cols):
+                continue
+            origin, rotation = target_frame((X, X_removed)[frame][:, 0])
+            f_x, m_x = scene_features(X, origin, rotation, self.scale_)
+            f_r, m_r = scene_features(X_removed, origin, rotation, self.scale_)
+            sub_keep = keep[:, cols]
 
-        def forward(module, sl):
-            k = torch.as_tensor(keep[sl], device=dev)
-            outs = []
-            for f_x, m_x, f_r, m_r in encoded:
+            def forward(module, sl, arrays=(f_x, m_x, f_r, m_r), sub_keep=sub_keep):
                 f_x, m_x, f_r, m_r = (
-                    torch.as_tensor(a[sl], device=dev) for a in (f_x, m_x, f_r, m_r)
+                    torch.as_tensor(a[sl], device=dev) for a in arrays
                 )
+                k = torch.as_tensor(sub_keep[sl], device=dev)
                 h_x, h_r = module.encode(f_x), module.encode(f_r)
                 res = module.attend_coalitions(h_x, m_x, h_r, m_r, k)
                 # the target's constant-velocity base, kept or replaced
@@ -332,17 +337,18 @@ class SocialAttentionPredictor(
                     module.extrapolate(f_x)[:, None],
                     module.extrapolate(f_r)[:, None],
                 )
-                outs.append(res + base)
-            return torch.stack(outs, dim=1)  # (b, frame, C, t_pred * 2)
+                return res + base
 
-        out = self._run(forward, n, max(1, 2**14 // max(1, C)))
-        out = out.reshape(n, 2, C, self.t_pred_, 2)
-        world = [
-            to_world(out[:, j], origin, rotation, self.scale_)
-            for j, (origin, rotation) in enumerate(frames)
-        ]
-        mask = kept_target.cpu().numpy()[:, :, None, None]
-        return np.where(mask, world[0], world[1])
+            pred = self._run(forward, n, max(1, 2**14 // len(cols)))
+            world = to_world(
+                pred.reshape(n, len(cols), self.t_pred_, 2),
+                origin,
+                rotation,
+                self.scale_,
+            )
+            in_frame = (sub_keep[:, :, 0] == (frame == 0))[:, :, None, None]
+            out[:, cols] = np.where(in_frame, world, out[:, cols])
+        return out
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
