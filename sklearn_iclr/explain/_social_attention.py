@@ -58,7 +58,7 @@ class SocialAttentionPredictor(
         them in order.
     max_epochs : int, default=20
         Number of training epochs.
-    lr : float, default=1e-3
+    lr : float, default=2e-3
         Initial Adam learning rate (decayed to zero along a cosine over the
         epochs). Too large a value makes training diverge, which raises an
         error naming ``lr``.
@@ -125,7 +125,7 @@ class SocialAttentionPredictor(
         *,
         encoder="mlp",
         max_epochs=20,
-        lr=1e-3,
+        lr=2e-3,
         batch_size=64,
         device="cpu",
         verbose=0,
