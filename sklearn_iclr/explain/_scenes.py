@@ -12,40 +12,78 @@ from ..utils._sklearn_compat import Interval, validate_params
 
 
 def _file_scenes(rows, t_obs, t_pred, frame_step, radius, n_neighbours, stride):
-    """Scenes of one recording: lists of (X, y, origin, frame, ped_id)."""
-    frames = np.round((rows[:, 0] - rows[:, 0].min()) / frame_step).astype(np.int64)
+    """Scenes of one recording: lists of (X, y, origin, frame, ped_id).
+
+    Sparse in frames: rows are looked up by (pedestrian, frame) keys, so the
+    cost grows with the number of rows, not with the span of frame ids.
+    """
+    rows = rows[np.isfinite(rows[:, 2:4]).all(axis=1)]  # unobserved positions
+    if len(rows) == 0:
+        return []
+    start_frame = rows[:, 0].min()
+    steps = np.round((rows[:, 0] - start_frame) / frame_step)
+    if steps.max() >= 2**62:
+        raise ValueError(
+            f"Frame ids span {steps.max():.3g} steps of frame_step={frame_step}, "
+            "too many to count; check the frame column and frame_step."
+        )
+    frames = steps.astype(np.int64)
     peds, ped_idx = np.unique(rows[:, 1], return_inverse=True)
-    n_frames = frames.max() + 1
-    pos = np.full((len(peds), n_frames, 2), np.nan)
-    pos[ped_idx, frames] = rows[:, 2:4]
-    present = np.isfinite(pos[..., 0])
+    unique_frames, frame_rank = np.unique(frames, return_inverse=True)
+    n_ranks = len(unique_frames)
+    keys = ped_idx.astype(np.int64) * n_ranks + frame_rank
+    # one row per (pedestrian, frame), the last one given; sorted by key
+    order = np.argsort(keys, kind="stable")
+    last_of_key = np.r_[keys[order][1:] != keys[order][:-1], True]
+    order = order[last_of_key]
+    keys, xy = keys[order], rows[order, 2:4]
+    key_ped, key_frame = keys // n_ranks, unique_frames[keys % n_ranks]
+    by_frame = np.argsort(key_frame, kind="stable")
+    frames_sorted = key_frame[by_frame]
+
+    def lookup(ped_ids, wanted_frames):
+        """Positions (len(ped_ids), len(wanted_frames), 2), NaN where absent."""
+        rank = np.searchsorted(unique_frames, wanted_frames).clip(0, n_ranks - 1)
+        exists = unique_frames[rank] == wanted_frames
+        wanted = ped_ids[:, None] * n_ranks + rank[None, :]
+        at = np.searchsorted(keys, wanted).clip(0, len(keys) - 1)
+        found = (keys[at] == wanted) & exists[None, :]
+        return np.where(found[..., None], xy[at], np.nan)
+
     length = t_obs + t_pred
+    bounds = np.searchsorted(key_ped, np.arange(len(peds) + 1))
     out = []
     for p in range(len(peds)):
-        seen = np.flatnonzero(present[p])
+        seen = key_frame[bounds[p] : bounds[p + 1]]
+        pos = xy[bounds[p] : bounds[p + 1]]
         if len(seen) < length:
             continue
-        for start in range(seen[0], seen[-1] - length + 2, stride):
-            if not present[p, start : start + length].all():
-                continue
-            last = start + t_obs - 1
-            here = pos[p, last]
-            others = np.flatnonzero(present[:, last])
-            others = others[others != p]
-            dist = np.linalg.norm(pos[others, last] - here, axis=1)
+        # windows of `length` consecutive frames, starting on the stride grid
+        starts = np.flatnonzero(
+            (seen[length - 1 :] - seen[: len(seen) - length + 1] == length - 1)
+            & ((seen[: len(seen) - length + 1] - seen[0]) % stride == 0)
+        )
+        for i in starts:
+            last_frame = seen[i + t_obs - 1]
+            here = pos[i + t_obs - 1]
+            lo, hi = np.searchsorted(frames_sorted, [last_frame, last_frame + 1])
+            at_frame = by_frame[lo:hi]
+            at_frame = at_frame[key_ped[at_frame] != p]
+            others = key_ped[at_frame]
+            dist = np.linalg.norm(xy[at_frame] - here, axis=1)
             keep = dist <= radius
             others, dist = others[keep], dist[keep]
             others = others[np.argsort(dist, kind="stable")][:n_neighbours]
             X = np.full((1 + len(others), t_obs, 2), np.nan)
-            X[0] = pos[p, start : last + 1]
-            past = pos[others, start : last + 1]
+            X[0] = pos[i : i + t_obs]
+            past = lookup(others, seen[i : i + t_obs])
             # fill steps before a neighbour appeared with its first position
             for t in range(t_obs - 2, -1, -1):
                 gap = np.isnan(past[:, t, 0])
                 past[gap, t] = past[gap, t + 1]
             X[1:] = past
-            y = pos[p, last + 1 : start + length]
-            out.append((X, y, here, rows[:, 0].min() + last * frame_step, peds[p]))
+            y = pos[i + t_obs : i + length]
+            out.append((X, y, here, start_frame + last_frame * frame_step, peds[p]))
     return out
 
 
@@ -157,6 +195,14 @@ def prepare_trajectory_scenes(
         raise ValueError(
             f"rows must have shape (n_rows, 4): frame, ped_id, x, y; got {rows.shape}."
         )
+    for column, name in ((0, "frame"), (1, "ped_id")):
+        bad = ~np.isfinite(rows[:, column])
+        if bad.any():
+            raise ValueError(
+                f"The {name} column (column {column}) of rows has {bad.sum()} "
+                f"NaN or infinite value(s), e.g. in row {np.flatnonzero(bad)[0]}; "
+                f"every row needs a finite {name}. Drop those rows first."
+            )
     if file_id is None:
         file_id = np.zeros(len(rows), dtype=np.int64)
     file_id = np.asarray(file_id)

@@ -1,9 +1,14 @@
-"""Shapley attribution of a trajectory predictor's performance to agents."""
+"""Shapley attribution of a trajectory predictor's performance to agents.
+
+One estimator; about half of this module is its user-facing docstrings. The
+game's estimators live in ``_coalitions.py``, the removal of players in
+``_removal.py``.
+"""
 
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-from math import factorial
+import sys
 from numbers import Integral
 
 import numpy as np
@@ -11,7 +16,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch, check_random_state
 
-from .._torch import progress
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -19,6 +23,15 @@ from ..utils._sklearn_compat import (
     _fit_context,
     check_is_fitted,
 )
+from ._coalitions import (
+    MAX_EXACT_PLAYERS,
+    exact_values,
+    n_banzhaf_coalitions,
+    n_permutation_coalitions,
+    permutation_values,
+    sampled_banzhaf_values,
+)
+from ._removal import add_random_agent, removed_players
 from ._validation import (
     agent_mask,
     average_displacement_error,
@@ -27,43 +40,22 @@ from ._validation import (
     final_displacement_error,
 )
 
-#: Largest number of players for the exact estimators (2**20 coalitions).
-MAX_EXACT_PLAYERS = 20
+
+def _progress(iterable, *, verbose, desc, total):
+    """A labelled progress bar (tqdm when installed, else plain lines)."""
+    if not verbose:
+        return iterable
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return _plain_progress(iterable, desc, total)
+    return tqdm(iterable, desc=desc, total=total)
 
 
-def _coalitions(n_players):
-    """All 2**p coalitions as a boolean (2**p, p) matrix, row c = bits of c."""
-    codes = np.arange(2**n_players)[:, None]
-    return ((codes >> np.arange(n_players)[None, :]) & 1).astype(bool)
-
-
-def _size_weights(n_players, method):
-    """Weight of the marginal gain v(S + i) - v(S) by the size of S."""
-    p = n_players
-    if method == "banzhaf":
-        return np.full(p, 1.0 / 2 ** (p - 1))
-    return np.array(
-        [factorial(s) * factorial(p - s - 1) for s in range(p)], dtype=float
-    ) / factorial(p)
-
-
-def _exact_values(v, n_players, method):
-    """Shapley or Banzhaf values from the values of all coalitions.
-
-    ``v`` has shape (n_samples, 2**p, ...), coalition ``c`` holding the
-    players whose bit is set in ``c``. Computed from the marginal gains, so
-    a dummy player gets exactly zero.
-    """
-    p = n_players
-    codes = np.arange(2**p)
-    size = _coalitions(p).sum(axis=1)
-    weights = _size_weights(p, method)
-    phi = np.empty((v.shape[0], p) + v.shape[2:])
-    for i in range(p):
-        without = codes[(codes >> i & 1) == 0]
-        gains = v[:, without | (1 << i)] - v[:, without]
-        phi[:, i] = np.einsum("bc...,c->b...", gains, weights[size[without]])
-    return phi
+def _plain_progress(iterable, desc, total):
+    for i, item in enumerate(iterable, start=1):
+        yield item
+        print(f"{desc}: {i}/{total}", file=sys.stderr, flush=True)
 
 
 class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
@@ -87,6 +79,9 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         shape ``(n, n_agents, t_obs, 2)`` (absent agents NaN) to futures of
         shape ``(n, t_pred, 2)``. It must accept one more agent slot than the
         scenes have when ``include_random_agent=True``. It is not refitted.
+        ``clone`` (and so ``GridSearchCV``, ``cross_validate`` or a
+        ``Pipeline``) would replace it by an unfitted copy: wrap it in
+        :class:`sklearn.frozen.FrozenEstimator` to keep it fitted.
 
     method : {"exact", "permutation", "banzhaf", "banzhaf_sampling"}, \
             default="exact"
@@ -172,8 +167,9 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
     ``predict`` on ``np.where(keep[..., None, None], X[:, None],
     X_removed[:, None])``; the explainer then calls it instead of building
     every masked scene. Both predictors of this module offer it (the social
-    model encodes each agent once and recomputes only the attention and the
-    decoder per coalition).
+    model encodes each agent once per frame of reference, the target kept or
+    replaced, and recomputes only the attention and the decoder per
+    coalition).
 
     References
     ----------
@@ -244,6 +240,8 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_agents, t_obs, 2)
             Background scenes, ideally other scenes than the explained ones.
+            Scenes explained later must have the same number of agent slots
+            (pad with NaN slots).
         y : None
             Ignored.
 
@@ -270,8 +268,12 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
                 check_is_fitted(model)
             except NotFittedError as err:
                 raise NotFittedError(
-                    "ShapleyTrajectoryExplainer explains a fitted model; fit "
-                    f"{type(model).__name__} first."
+                    f"The model given to ShapleyTrajectoryExplainer "
+                    f"({type(model).__name__}) is not fitted: fit it first. If "
+                    "the explainer is cloned (clone, GridSearchCV, "
+                    "cross_validate, a Pipeline's fit), the clone holds an "
+                    "unfitted copy of the model: wrap the fitted model in "
+                    "sklearn.frozen.FrozenEstimator so that it stays fitted."
                 ) from err
         model_t_obs = getattr(model, "t_obs_", None)
         if model_t_obs is not None and model_t_obs != t_obs:
@@ -295,6 +297,13 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
                 f"X has t_obs={X.shape[2]} observed steps but the explainer was "
                 f"fitted with t_obs={self.t_obs_}."
             )
+        if X.shape[1] != self.n_agents_:
+            raise ValueError(
+                f"X has {X.shape[1]} agent slots but the explainer was fitted on "
+                f"scenes with {self.n_agents_}: the players (and the columns of "
+                "transform) are fixed by fit. Pad the scenes with NaN slots "
+                "(absent agents) to a common number and fit on that."
+            )
         self._check_model_t_obs(X.shape[2])
         if self.metric == "output":
             y = None if y is None else check_future(y, X.shape[0])
@@ -307,124 +316,143 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
                 )
             y = check_future(y, X.shape[0])
         rng = check_random_state(self.random_state)
-        n, A, T, _ = X.shape
-        origin = X[:, 0, -1]
-        present = agent_mask(X)
         if self.include_random_agent:
-            pool = self.background_neighbours_
-            if len(pool) == 0:
-                pool = self.background_target_
-            extra = pool[rng.randint(len(pool), size=n)] + origin[:, None, :]
-            X = np.concatenate([X, extra[:, None]], axis=1)
-        p = X.shape[1]
-        # Replacement of removed players, shape (n_draws, n, p, T, 2).
-        if self.removal == "zero":
-            repl = np.full((1,) + X.shape, np.nan)
-            repl[0, :, 0] = origin[:, None, :]
-        else:
-            k = self.n_draws
-            repl = np.full((k,) + X.shape, np.nan)
-            tgt = self.background_target_
-            draws = tgt[rng.randint(len(tgt), size=(k, n))]
-            repl[:, :, 0] = draws + origin[None, :, None]
-            nb = self.background_neighbours_
-            if A > 1 and len(nb):
-                draws = nb[rng.randint(len(nb), size=(k, n, A - 1))]
-                draws = draws + origin[None, :, None, None, :]
-                draws[:, ~present[:, 1:]] = np.nan  # absent slots stay absent
-                repl[:, :, 1:A] = draws
-        return X, y, repl, rng, p
+            X = add_random_agent(
+                X, self.background_neighbours_, self.background_target_, rng
+            )
+        n_draws = 1 if self.removal == "zero" else self.n_draws
+        repl = removed_players(
+            X,
+            self.removal,
+            n_draws,
+            self.background_target_,
+            self.background_neighbours_,
+            rng,
+            n_agents=self.n_agents_,
+        )
+        return X, y, repl, rng
 
     # ------------------------------------------------------------- values
-    def _values(self, X, y, repl, masks, batch_slice):
-        """v(S) for per-sample coalitions ``masks`` (b, C, p): (b, C, ...)."""
-        Xb = X[batch_slice]
-        rb = repl[:, batch_slice]
+    def _predict_coalitions(self, Xb, rb, masks):
+        """Predictions for coalitions ``masks`` (b, C, p): (k, b, C, t_pred, 2)."""
         b, C, p = masks.shape
         k = rb.shape[0]
         if hasattr(self.model, "predict_coalitions"):
-            # fast path: the model encodes each agent once per draw
+            # fast path: the model encodes each agent once per draw and frame
             fast = self.model.predict_coalitions
             pred = np.stack(
                 [np.asarray(fast(Xb, masks, rb[d]), dtype=float) for d in range(k)]
             )
+            expected = (k, b, C)
         else:
             # scenes (k, b, C, p, T, 2), all in one model call
             keep = masks[None, :, :, :, None, None]
             scenes = np.where(keep, Xb[None, :, None], rb[:, :, None])
-            flat = scenes.reshape(k * b * C, p, *X.shape[2:])
+            flat = scenes.reshape(k * b * C, p, *Xb.shape[2:])
             pred = np.asarray(self.model.predict(flat), dtype=float)
-            if pred.ndim != 3 or pred.shape[0] != flat.shape[0] or pred.shape[2] != 2:
-                raise ValueError(
-                    "model.predict must return an array of shape (n_samples, "
-                    f"t_pred, 2), got {pred.shape}."
-                )
-            pred = pred.reshape(k, b, C, *pred.shape[1:])
+            expected = (k * b * C,)
+        if pred.shape[:-2] != expected or pred.ndim != len(expected) + 2:
+            raise ValueError(
+                "model.predict must return an array of shape (n_samples, t_pred, "
+                f"2), got an array of shape {pred.shape[len(expected) - 1 :]} for "
+                f"{expected[-1] if len(expected) == 3 else expected[0]} scenes."
+            )
+        if pred.shape[-1] != 2:
+            raise ValueError(
+                "model.predict must return (x, y) positions, an array of shape "
+                f"(n_samples, t_pred, 2); got a last axis of length {pred.shape[-1]}."
+            )
+        if not np.isfinite(pred).all():
+            raise ValueError(
+                "model.predict returned NaN or infinite positions for some "
+                "coalitions of agents; the explainer needs a model that predicts "
+                "finite positions for any subset of the agents (absent agents "
+                "are NaN slots)."
+            )
+        return pred.reshape(k, b, C, *pred.shape[-2:])
+
+    def _values(self, X, y, repl, masks, batch_slice):
+        """v(S) for per-sample coalitions ``masks`` (b, C, p): (b, C, ...)."""
+        pred = self._predict_coalitions(X[batch_slice], repl[:, batch_slice], masks)
+        k, b, C = pred.shape[:3]
         if self.metric == "output":
-            vals = pred
+            return pred.mean(axis=0)
+        yb = y[batch_slice]
+        if yb.shape[1] != pred.shape[3]:
+            raise ValueError(
+                f"y has t_pred={yb.shape[1]} steps but the model predicts "
+                f"{pred.shape[3]}."
+            )
+        y_true = yb[None, :, None]
+        if self.metric == "ade":
+            vals = -average_displacement_error(y_true, pred)
+        elif self.metric == "fde":
+            vals = -final_displacement_error(y_true, pred)
         else:
-            yb = y[batch_slice]
-            if yb.shape[1] != pred.shape[3]:
+            y_true = np.broadcast_to(y_true, pred.shape)
+            n_scenes = k * b * C
+            vals = np.asarray(
+                self.metric(
+                    y_true.reshape(n_scenes, *pred.shape[3:]),
+                    pred.reshape(n_scenes, *pred.shape[3:]),
+                ),
+                dtype=float,
+            )
+            if vals.shape != (n_scenes,):
                 raise ValueError(
-                    f"y has t_pred={yb.shape[1]} steps but the model predicts "
-                    f"{pred.shape[3]}."
+                    "metric(y_true, y_pred) must return one value per scene, an "
+                    f"array of shape (n_samples,) = ({n_scenes},); got shape "
+                    f"{vals.shape}."
                 )
-            y_true = yb[None, :, None]
-            if self.metric == "ade":
-                vals = -average_displacement_error(y_true, pred)
-            elif self.metric == "fde":
-                vals = -final_displacement_error(y_true, pred)
-            else:
-                y_true = np.broadcast_to(y_true, pred.shape)
-                vals = np.asarray(
-                    self.metric(
-                        y_true.reshape(-1, *pred.shape[3:]),
-                        pred.reshape(-1, *pred.shape[3:]),
-                    ),
-                    dtype=float,
-                ).reshape(k, b, C)
+            if not np.isfinite(vals).all():
+                raise ValueError(
+                    "metric(y_true, y_pred) returned NaN or infinite values; "
+                    "Shapley values need a finite value for every coalition."
+                )
+            vals = vals.reshape(k, b, C)
         return vals.mean(axis=0)
 
-    def _batch_size(self, n_rows_per_sample):
-        if self.batch_size is not None:
-            return self.batch_size
-        return max(1, 16384 // max(1, n_rows_per_sample))
+    def _n_coalitions(self, p):
+        if self.method in ("exact", "banzhaf"):
+            return 2**p
+        if self.method == "permutation":
+            return n_permutation_coalitions(p, self.n_permutations)
+        return n_banzhaf_coalitions(p, self.n_permutations)
 
     def _attribute(self, X, y):
-        X, y, repl, rng, p = self._prepare(X, y)
-        n = X.shape[0]
+        X, y, repl, rng = self._prepare(X, y)
+        n, p = X.shape[:2]
         k = repl.shape[0]
-        if self.method in ("exact", "banzhaf"):
-            if p > MAX_EXACT_PLAYERS:
-                raise ValueError(
-                    f"method={self.method!r} enumerates 2**{p} coalitions; with "
-                    f"more than {MAX_EXACT_PLAYERS} players use "
-                    "method='permutation' or 'banzhaf_sampling'."
-                )
-            masks = _coalitions(p)
-            full, empty = len(masks) - 1, 0
-        values = baseline = full_value = None
-        step = self._batch_size(
-            k
-            * (
-                2**p
-                if self.method in ("exact", "banzhaf")
-                else self._n_coalitions_sampled(p)
+        if self.method in ("exact", "banzhaf") and p > MAX_EXACT_PLAYERS:
+            raise ValueError(
+                f"method={self.method!r} enumerates 2**{p} coalitions; with "
+                f"more than {MAX_EXACT_PLAYERS} players use "
+                "method='permutation' or 'banzhaf_sampling'."
             )
-        )
+        if self.batch_size is not None:
+            step = self.batch_size
+        else:
+            step = max(1, 16384 // (k * self._n_coalitions(p)))
+        values = baseline = full_value = None
         batches = range(0, n, step)
-        for start in progress(batches, verbose=self.verbose, desc="explaining"):
+        desc = f"ShapleyTrajectoryExplainer: explaining {n} scenes, batch"
+        for start in _progress(
+            batches, verbose=self.verbose, desc=desc, total=len(batches)
+        ):
             sl = slice(start, min(start + step, n))
             b = sl.stop - sl.start
+
+            def value(masks, sl=sl):
+                return self._values(X, y, repl, masks, sl)
+
             if self.method in ("exact", "banzhaf"):
-                all_masks = np.broadcast_to(masks, (b,) + masks.shape)
-                v = self._values(X, y, repl, all_masks, sl)
-                phi = _exact_values(v, p, self.method)
-                v0, v1 = v[:, empty], v[:, full]
+                phi, v0, v1 = exact_values(value, b, p, self.method)
             elif self.method == "permutation":
-                phi, v0, v1 = self._permutation(X, y, repl, sl, p, rng)
+                phi, v0, v1 = permutation_values(value, b, p, self.n_permutations, rng)
             else:
-                phi, v0, v1 = self._banzhaf_sampling(X, y, repl, sl, p, rng)
+                phi, v0, v1 = sampled_banzhaf_values(
+                    value, b, p, self.n_permutations, rng
+                )
             if values is None:
                 values = np.empty((n,) + phi.shape[1:])
                 baseline = np.empty((n,) + v0.shape[1:])
@@ -432,46 +460,6 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
             values[sl], baseline[sl], full_value[sl] = phi, v0, v1
         present = agent_mask(X)
         return values, baseline, full_value, present
-
-    def _n_coalitions_sampled(self, p):
-        if self.method == "permutation":
-            m = self.n_permutations + self.n_permutations % 2
-            return m * (p + 1)
-        return 2 * p * self.n_permutations + 2
-
-    def _permutation(self, X, y, repl, sl, p, rng):
-        b = sl.stop - sl.start
-        half = (self.n_permutations + 1) // 2
-        perms = np.argsort(rng.uniform(size=(b, half, p)), axis=2)
-        perms = np.concatenate([perms, perms[:, :, ::-1]], axis=1)  # antithetic
-        m = perms.shape[1]
-        # prefix masks: coalition j of a permutation holds its first j players
-        rank = np.argsort(perms, axis=2)  # position of each player
-        masks = rank[:, :, None, :] < np.arange(p + 1)[None, None, :, None]
-        v = self._values(X, y, repl, masks.reshape(b, m * (p + 1), p), sl)
-        v = v.reshape(b, m, p + 1, *v.shape[2:])
-        gains = v[:, :, 1:] - v[:, :, :-1]  # gain of the player at position j
-        # phi_i = mean over permutations of the gain at player i's position
-        idx = rank.reshape(b, m, p, *([1] * (v.ndim - 3)))
-        idx = np.broadcast_to(idx, (b, m, p) + v.shape[3:])
-        phi = np.take_along_axis(gains, idx, axis=2).mean(axis=1)
-        return phi, v[:, 0, 0], v[:, 0, -1]
-
-    def _banzhaf_sampling(self, X, y, repl, sl, p, rng):
-        # for each player i, coalitions S of the others (each joins with
-        # probability 1/2) evaluated with and without i
-        b = sl.stop - sl.start
-        m = self.n_permutations
-        eye = np.eye(p, dtype=bool)[None, :, None, :]
-        sampled = rng.uniform(size=(b, p, m, p)) < 0.5
-        pairs = np.stack([sampled | eye, sampled & ~eye], axis=3)  # (b,p,m,2,p)
-        ends = np.zeros((b, 2, p), dtype=bool)
-        ends[:, 1] = True
-        masks = np.concatenate([pairs.reshape(b, p * m * 2, p), ends], axis=1)
-        v = self._values(X, y, repl, masks, sl)
-        gains = v[:, : p * m * 2].reshape(b, p, m, 2, *v.shape[2:])
-        phi = (gains[:, :, :, 0] - gains[:, :, :, 1]).mean(axis=2)
-        return phi, v[:, -2], v[:, -1]
 
     # ------------------------------------------------------------- public
     def transform(self, X, y=None):

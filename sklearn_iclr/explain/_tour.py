@@ -43,9 +43,9 @@ def explain_leader_follower(fast, verbose):
             "values over 5 players (past, 3 neighbours, a random agent)"
         ),
         headline=(
-            f"ADE {ade:.2f} m with neighbours vs {ade_alone:.2f} m alone; "
-            f"social score {res.social_interaction_score:.2f} vs random agent "
-            f"{res.random_agent_score:.2f} vs past {res.past_score:.2f}"
+            f"social score {res.social_interaction_score:.2f} m vs "
+            f"{res.random_agent_score:.2f} m for the random agent (baseline); "
+            f"ADE {ade:.2f} m with neighbours vs {ade_alone:.2f} m alone"
         ),
     )
 

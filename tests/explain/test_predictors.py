@@ -4,10 +4,10 @@ import pickle
 
 import numpy as np
 import pytest
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.model_selection import GridSearchCV
 
-from sklearn_iclr._torch import torch
+from sklearn_iclr._torch import NonFiniteLossError, torch
 from sklearn_iclr.datasets import make_pedestrian_scenes
 from sklearn_iclr.explain import (
     ConstantVelocityPredictor,
@@ -119,8 +119,9 @@ def test_social_model_learns_to_follow_the_leader():
     assert ade_alone > 2 * ade
 
 
+@pytest.mark.parametrize("removed_target", ["standing", "walking"])
 @pytest.mark.parametrize("Model", [ConstantVelocityPredictor, SocialAttentionPredictor])
-def test_predict_coalitions_matches_predict(scenes, Model):
+def test_predict_coalitions_matches_predict(scenes, Model, removed_target):
     X, y = scenes.data, scenes.target
     model = Model()
     if isinstance(model, SocialAttentionPredictor):
@@ -131,6 +132,8 @@ def test_predict_coalitions_matches_predict(scenes, Model):
     removed = np.full_like(X, np.nan)
     removed[:, 0] = X[:, 0, -1:]
     removed[:, 2] = X[:, 1]  # a neighbour replaced by another trajectory
+    if removed_target == "walking":  # the target replaced by another walk
+        removed[:, 0] = X[::-1, 0] - X[::-1, 0, -1:] + X[:, 0, -1:]
     expected = model.predict(
         np.where(keep[..., None, None], X[:, None], removed[:, None]).reshape(
             -1, 3, 8, 2
@@ -171,7 +174,62 @@ def test_verbose_prints_training_table(scenes, capsys):
     SocialAttentionPredictor(**SMALL).fit(X, y)
     assert capsys.readouterr().out == ""
     SocialAttentionPredictor(**SMALL, verbose=1).fit(X, y)
-    assert "train_loss" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "SocialAttentionPredictor: training the social attention network" in out
+    assert "80 scenes for 2 epochs" in out
+    assert "train_loss" in out
+
+
+def test_social_is_rotation_invariant(scenes):
+    X, y = scenes.data, scenes.target
+    model = SocialAttentionPredictor(**SMALL).fit(X, y)
+    a = 0.7
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    np.testing.assert_allclose(
+        model.predict(X @ rot.T), model.predict(X) @ rot.T, atol=1e-4
+    )
+
+
+def test_divergence_names_lr(scenes):
+    X, y = scenes.data, scenes.target
+    with pytest.raises(NonFiniteLossError, match="lr"):
+        SocialAttentionPredictor(lr=1e6, max_epochs=3, random_state=0).fit(X, y)
+    # finite but useless: worse than the constant-velocity start
+    with pytest.warns(ConvergenceWarning, match=r"Lower the learning rate \(lr=10"):
+        SocialAttentionPredictor(lr=10.0, max_epochs=3, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("Model", [ConstantVelocityPredictor, SocialAttentionPredictor])
+def test_score_rejects_bad_sample_weight(scenes, Model):
+    X, y = scenes.data, scenes.target
+    model = Model()
+    if isinstance(model, SocialAttentionPredictor):
+        model.set_params(**SMALL)
+    model.fit(X, y)
+    weights = np.ones(len(X))
+    assert model.score(X, y, sample_weight=weights) == pytest.approx(model.score(X, y))
+    weights[3] = -1.0
+    with pytest.raises(ValueError, match="Negative values .*sample_weight"):
+        model.score(X, y, sample_weight=weights)
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        model.score(X, y, sample_weight=np.zeros(len(X)))
+    with pytest.raises(ValueError, match="sample_weight"):
+        model.score(X, y, sample_weight=np.ones(3))
+
+
+def test_defaults_beat_constant_velocity_on_eth_ucy(shared_data):
+    # zara1 left out: train on 4000 scenes of the other recordings.
+    from sklearn_iclr.datasets import load_eth_ucy
+    from sklearn_iclr.explain import prepare_trajectory_scenes
+
+    data = load_eth_ucy("zara1", download_if_missing=False)
+    train = prepare_trajectory_scenes(data.train, data.train_file_id)
+    test = prepare_trajectory_scenes(data.test, data.test_file_id)
+    idx = np.random.RandomState(0).choice(len(train.data), 4000, replace=False)
+    X, y = train.data[idx], train.target[idx]
+    cv_ade = -ConstantVelocityPredictor().fit(X, y).score(test.data, test.target)
+    model = SocialAttentionPredictor(random_state=0).fit(X, y)
+    assert -model.score(test.data, test.target) < cv_ade
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")

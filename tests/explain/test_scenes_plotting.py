@@ -65,6 +65,24 @@ def test_radius_none_max_agents_and_world_coordinates():
 def test_bad_rows():
     with pytest.raises(ValueError, match="n_rows, 4"):
         prepare_trajectory_scenes(np.zeros((5, 3)))
+    rows, _ = _table()
+    for column, name in ((0, "frame"), (1, "ped_id")):
+        bad = rows.copy()
+        bad[7, column] = np.nan
+        with pytest.raises(ValueError, match=f"{name} column .* NaN .* row 7"):
+            prepare_trajectory_scenes(bad)
+
+
+@pytest.mark.parametrize("far_frame", [1e9, 1e13])
+def test_scenes_are_sparse_in_frames(far_frame):
+    # One stray frame id far away used to allocate a pedestrians x frame-span
+    # grid (1e13 asked for terabytes); it must only add one lonely row.
+    rows, _ = _table()
+    expected = prepare_trajectory_scenes(rows)
+    stray = np.vstack([rows, [[far_frame, 99.0, 0.0, 0.0]]])
+    got = prepare_trajectory_scenes(stray)
+    np.testing.assert_array_equal(got.data, expected.data)
+    np.testing.assert_array_equal(got.frame, expected.frame)
 
 
 def test_eth_ucy_scenes(shared_data):

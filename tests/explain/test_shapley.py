@@ -342,3 +342,63 @@ def test_verbose_shows_progress(scenes, capsys):
     assert capsys.readouterr().err == ""
     ShapleyTrajectoryExplainer(model, verbose=1, batch_size=10).fit(X).transform(X, y)
     assert "explaining" in capsys.readouterr().err
+
+
+def test_scenes_with_other_agent_slots_than_fit_raise(scenes):
+    X, y = scenes.data, scenes.target  # 4 agent slots
+    ex = ShapleyTrajectoryExplainer(ConstantVelocityPredictor().fit(X, y)).fit(X)
+    six = np.concatenate([X, np.full_like(X[:, :2], np.nan)], axis=1)
+    with pytest.raises(ValueError, match="6 agent slots .* fitted on scenes with 4"):
+        ex.transform(six, y)
+    with pytest.raises(ValueError, match="3 agent slots"):
+        ex.explain(X[:, :3], y)
+
+
+@pytest.mark.parametrize(
+    "metric, match",
+    [
+        (lambda y_true, y_pred: np.zeros((len(y_true), 2)), r"shape \(\d+, 2\)"),
+        (lambda y_true, y_pred: np.zeros(3), r"shape \(3,\)"),
+        (lambda y_true, y_pred: np.full(len(y_true), np.nan), "NaN"),
+    ],
+)
+def test_metric_with_wrong_output_raises(scenes, metric, match):
+    X, y = scenes.data, scenes.target
+    model = ConstantVelocityPredictor().fit(X, y)
+    ex = ShapleyTrajectoryExplainer(model, metric=metric).fit(X)
+    with pytest.raises(ValueError, match=match):
+        ex.transform(X, y)
+
+
+class _Broken:
+    def __init__(self, model, output):
+        self.model, self.output = model, output
+
+    def predict(self, X):
+        pred = self.model.predict(X)
+        if self.output == "nan":
+            pred[::2] = np.nan
+            return pred
+        return pred[:, :, :1]
+
+
+@pytest.mark.parametrize("output, match", [("nan", "NaN"), ("1-d", "last axis")])
+def test_model_with_bad_predictions_raises(scenes, output, match):
+    X, y = scenes.data, scenes.target
+    model = _Broken(ConstantVelocityPredictor().fit(X, y), output)
+    with pytest.raises(ValueError, match=match):
+        ShapleyTrajectoryExplainer(model).fit(X).transform(X, y)
+
+
+def test_cloned_explainer_needs_a_frozen_model(scenes):
+    from sklearn.base import clone
+    from sklearn.frozen import FrozenEstimator
+
+    X, y = scenes.data, scenes.target
+    model = ConstantVelocityPredictor().fit(X, y)
+    ex = ShapleyTrajectoryExplainer(model, include_random_agent=True, random_state=0)
+    expected = ex.fit(X).transform(X, y)
+    with pytest.raises(NotFittedError, match="FrozenEstimator"):
+        clone(ex).fit(X)
+    frozen = clone(ex.set_params(model=FrozenEstimator(model)))
+    np.testing.assert_array_equal(frozen.fit(X).transform(X, y), expected)
