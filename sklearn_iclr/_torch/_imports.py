@@ -18,6 +18,7 @@ except ImportError as err:  # pragma: no cover - exercised only without torch
 
 try:
     import skorch
+    import skorch.helper  # noqa: F401  (skorch.helper.predefined_split)
 except ImportError as err:  # pragma: no cover - exercised only without skorch
     raise ImportError(_HINT.format(name="skorch", err=err)) from err
 
