@@ -556,7 +556,7 @@ def _pyg_gcn(X, A, y, train, val, seed, epochs, hidden=64, patience=50):
     torch.manual_seed(seed)
     coo = A.tocoo()
     edge_index = torch.as_tensor(np.vstack([coo.row, coo.col]), dtype=torch.long)
-    x = torch.as_tensor(np.asarray(X, dtype=np.float32))
+    x = torch.as_tensor(X)
     y_t = torch.as_tensor(y)
     model = GCN()
     opt = torch.optim.Adam(model.parameters(), lr=0.01, weight_decay=5e-4)
@@ -591,7 +591,7 @@ def _glnn_mlp(X, y, probs, train, val, seed, epochs, lam=0.5, patience=50):
 
     t0 = time.perf_counter()
     torch.manual_seed(seed)
-    x = torch.as_tensor(np.asarray(X, dtype=np.float32))
+    x = torch.as_tensor(X)
     y_t = torch.as_tensor(y)
     soft = torch.as_tensor(probs, dtype=torch.float32)
     model = MLP(X.shape[1], probs.shape[1], (128,), 0.5, input_dropout=True)
@@ -620,6 +620,10 @@ def _glnn_mlp(X, y, probs, train, val, seed, epochs, lam=0.5, patience=50):
     with torch.no_grad():
         pred = model(x).argmax(1).numpy()
     return pred, time.perf_counter() - t0
+
+
+def _dense(X):
+    return np.asarray(X.toarray() if hasattr(X, "toarray") else X, dtype=np.float32)
 
 
 def _peer_rows(X, A, target, train, val, masks, seed, config, setting):
@@ -651,9 +655,10 @@ def _peer_rows(X, A, target, train, val, masks, seed, config, setting):
         time.perf_counter() - mlp_t0,
     )
     if _pyg_available():
-        probs, gcn_seconds = _pyg_gcn(X, A, target, train, val, seed, epochs)
+        Xd = _dense(X)
+        probs, gcn_seconds = _pyg_gcn(Xd, A, target, train, val, seed, epochs)
         preds["pyg_gcn"] = (probs.argmax(1), gcn_seconds)
-        glnn, mlp_seconds = _glnn_mlp(X, target, probs, train, val, seed, 300)
+        glnn, mlp_seconds = _glnn_mlp(Xd, target, probs, train, val, seed, 300)
         preds["glnn_mlp_pyg_teacher"] = (glnn, gcn_seconds + mlp_seconds)
     rows = []
     for model, (pred, seconds) in preds.items():

@@ -165,7 +165,9 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
         Float64 copy of MLP2 used for prediction.
     soft_label_index_ : ndarray of shape (n_soft,)
         Rows MLP2 learnt the teacher's class probabilities on: the connected
-        unlabelled nodes (empty with ``soft_labels=False``).
+        unlabelled nodes (empty with ``soft_labels=False``); on graphs with
+        more than 10 000 of them, a random 10 000, which MLP1 then does not
+        regress on.
     history_ : dict
         skorch histories keyed ``"teacher"``, ``"distill"`` and ``"head"``.
 
@@ -273,9 +275,7 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
         # training set with the teacher's class probabilities as targets.
         # Edgeless nodes are left out: there the teacher has no neighbourhood
         # knowledge to pass on.
-        soft_idx = np.empty(0, dtype=np.int64)
-        if self.soft_labels:
-            soft_idx = np.setdiff1d(ref_idx, data.labelled_rows)
+        soft_idx = data.soft_idx
         self.soft_label_index_ = soft_idx
         rows = np.concatenate([train_idx, soft_idx, val_idx])
         e_hat = self._student_e_hat(data, rows)

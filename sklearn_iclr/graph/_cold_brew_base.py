@@ -67,6 +67,8 @@ from ._graph_utils import (
 )
 
 _SE_PRESETS = {"first", "last", "all", "none"}
+# Most connected unlabelled nodes MLP2 learns the teacher's soft labels on.
+MAX_SOFT_LABELS = 10_000
 # A training loss this many times its first epoch's value means divergence.
 _DIVERGED_FACTOR = 1e4
 
@@ -395,10 +397,21 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
         # of it; otherwise their e_hat comes from 2-fold cross-fitting.
         data.labelled_rows = np.concatenate([data.train_idx, data.val_idx])
         distill_idx = ref_idx
+        data.soft_idx = np.empty(0, dtype=np.int64)
         if self._fit_head:
             outside = np.setdiff1d(ref_idx, data.labelled_rows)
             if len(outside) >= max(1, len(ref_idx) / 2):
                 distill_idx = outside
+            if getattr(self, "soft_labels", False):
+                data.soft_idx = outside
+                # On a large graph MLP2 learns the soft labels of a random
+                # MAX_SOFT_LABELS of these nodes, held out of MLP1's set so that
+                # their e_hat is out-of-sample without cross-fitting: this bounds
+                # MLP2's epochs and the top-K search of fit.
+                if len(outside) > MAX_SOFT_LABELS:
+                    soft = data.rng.choice(outside, MAX_SOFT_LABELS, replace=False)
+                    data.soft_idx = np.sort(soft)
+                    distill_idx = np.setdiff1d(distill_idx, data.soft_idx)
         self.distill_index_ = distill_idx
         self.distill_net_ = self._distill_net(data, distill_idx)
         self.reference_embeddings_ = data.H[ref_idx].astype(np.float64)

@@ -628,3 +628,61 @@ def test_graph_at_predict_through_a_pipeline_with_routing(planted):
         pipe[0].transform(g.data), adjacency=g.adjacency, node_ids=np.arange(n)
     )
     np.testing.assert_array_equal(routed, direct)
+
+
+def test_soft_labels_are_capped_and_held_out_of_mlp1_on_large_graphs(
+    planted, monkeypatch
+):
+    from sklearn_iclr.graph import _cold_brew_base
+
+    g, y = planted
+    monkeypatch.setattr(_cold_brew_base, "MAX_SOFT_LABELS", 20)
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    assert len(clf.soft_label_index_) == 20
+    # out-of-sample embeddings for MLP2 without cross-fitting
+    assert not np.isin(clf.soft_label_index_, clf.distill_index_).any()
+    assert np.isin(clf.soft_label_index_, clf.reference_index_).all()
+
+
+def test_top_k_search_is_chunked_to_a_bounded_block(monkeypatch):
+    seen = []
+    topk = torch.topk
+
+    def spy(scores, k, dim):
+        seen.append(scores.numel())
+        return topk(scores, k, dim=dim)
+
+    monkeypatch.setattr(torch, "topk", spy)
+    rng = np.random.RandomState(0)
+    query = torch.as_tensor(rng.normal(size=(3000, 4)))
+    reference = torch.as_tensor(rng.normal(size=(5000, 4)))
+    chunked = virtual_neighbourhood(query, reference, 3, chunk_size=700)
+    assert max(seen) <= 700 * 5000 and len(seen) == 5
+    seen.clear()
+    whole = virtual_neighbourhood(query, reference, 3, chunk_size=3000)
+    np.testing.assert_allclose(chunked.numpy(), whole.numpy(), rtol=1e-12)
+    seen.clear()
+    virtual_neighbourhood(query, reference, 3)  # default: about 4M scores a block
+    assert max(seen) <= 1 << 22
+
+
+def test_with_a_graph_only_edgeless_nodes_reach_the_top_k_search(planted, monkeypatch):
+    from sklearn_iclr.graph import _cold_brew_base
+
+    g, y = planted
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    rows = []
+    search = _cold_brew_base.virtual_neighbourhood
+
+    def spy(e_hat, *args, **kwargs):
+        rows.append(len(e_hat))
+        return search(e_hat, *args, **kwargs)
+
+    monkeypatch.setattr(_cold_brew_base, "virtual_neighbourhood", spy)
+    clf.predict(g.data, adjacency=g.adjacency)
+    isolated = int(np.sum(np.diff(sp.csr_matrix(g.adjacency).indptr) == 0))
+    assert rows == [isolated]
