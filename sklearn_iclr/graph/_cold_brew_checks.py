@@ -11,6 +11,9 @@ from sklearn.model_selection import train_test_split
 
 from ._graph_utils import check_adjacency, check_node_ids, graph_rows, knn_adjacency
 
+# Fewest validation nodes a random validation_fraction split may hold.
+MIN_VALIDATION = 10
+
 
 def _unlabelled_mask(y):
     """``y == -1`` for numeric or object labels; string arrays have none."""
@@ -110,7 +113,10 @@ def split_labelled(labelled, y_enc, validation_mask, validation_fraction, rng):
             )
         return train, val
     n_val = int(round(validation_fraction * len(labelled)))
-    if n_val < 1 or len(labelled) - n_val < 2:
+    # A handful of validation nodes cannot tell a good epoch from a bad one
+    # (one node more or less right is 25% on four): below MIN_VALIDATION the
+    # labelled nodes all train and early stopping is off.
+    if n_val < MIN_VALIDATION or len(labelled) - n_val < 2:
         return labelled, labelled[:0]
     counts = np.bincount(y_enc[labelled])
     counts = counts[counts > 0]

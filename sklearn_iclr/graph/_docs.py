@@ -73,7 +73,9 @@ COMMON_PARAMETERS = """
     validation_fraction : float, default=0.1
         Fraction of the labelled nodes held out (stratified) for early
         stopping, unless ``fit`` gets a ``validation_mask``. 0 disables early
-        stopping.
+        stopping, and so does a fraction that would hold out fewer than 10
+        nodes: so few cannot tell a good epoch from a bad one, and every
+        labelled node then trains.
     compute_fcr : bool, default=False
         Also measure the feature contribution ratio of the training graph on
         the validation nodes (``feature_contribution_ratio_``): whether the

@@ -686,3 +686,19 @@ def test_with_a_graph_only_edgeless_nodes_reach_the_top_k_search(planted, monkey
     clf.predict(g.data, adjacency=g.adjacency)
     isolated = int(np.sum(np.diff(sp.csr_matrix(g.adjacency).indptr) == 0))
     assert rows == [isolated]
+
+
+def test_a_tiny_validation_split_is_not_made():
+    # 45 labelled nodes: 10% would be 4 validation nodes, whose accuracy is so
+    # coarse that early stopping would keep the first epoch's weights
+    g = make_planted_graph(300, random_state=1)
+    y = np.full(300, -1)
+    y[:45] = g.target[:45]
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    assert len(clf.history_["teacher"]) == FAST["max_epochs"]
+    assert "valid_acc" not in clf.history_["teacher"][-1]
+    y[:150] = g.target[:150]  # 15 validation nodes: split and early stopping
+    clf.fit(g.data, y, adjacency=g.adjacency)
+    assert "valid_acc" in clf.history_["teacher"][-1]
