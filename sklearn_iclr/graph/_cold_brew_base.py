@@ -20,7 +20,6 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from .._torch import (
     MLP,
-    NonFiniteLossError,
     StopOnNonFiniteLoss,
     TorchEstimatorMixin,
     build_net,
@@ -40,6 +39,8 @@ from ..utils._sklearn_compat import (
     validate_data,
 )
 from ._cold_brew_checks import (
+    GRAPH_PARAMS,
+    StopOnExplodingLoss,
     _se_flags,
     _sizes,
     _unlabelled_mask,
@@ -69,33 +70,6 @@ from ._graph_utils import (
 _SE_PRESETS = {"first", "last", "all", "none"}
 # Most connected unlabelled nodes MLP2 learns the teacher's soft labels on.
 MAX_SOFT_LABELS = 10_000
-# A training loss this many times its first epoch's value means divergence.
-_DIVERGED_FACTOR = 1e4
-
-
-class StopOnExplodingLoss(skorch.callbacks.Callback):
-    """Raise when the training loss explodes while staying finite.
-
-    Adam with a huge learning rate rarely produces NaN: the loss jumps to
-    1e12 and the outputs saturate. The bridge's ``StopOnNonFiniteLoss`` sees
-    nothing; this sees the jump.
-    """
-
-    def __init__(self, hint):
-        self.hint = hint
-
-    def on_epoch_end(self, net, **kwargs):
-        losses = net.history[:, "train_loss"]
-        if len(losses) > 1 and losses[-1] > _DIVERGED_FACTOR * max(losses[0], 1e-8):
-            raise NonFiniteLossError(
-                f"The training loss grew from {losses[0]:.3g} to {losses[-1]:.3g} "
-                f"at epoch {len(losses)}: the optimisation diverged. {self.hint}"
-            )
-
-
-# The graph is optional at prediction time: not requested unless asked, so
-# routing it to ``fit`` alone keeps working.
-GRAPH_PARAMS = {"adjacency": False, "node_ids": False}
 
 
 class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):

@@ -1,4 +1,5 @@
-"""Input checks of Cold Brew's ``fit``: labels, layer sizes, graph, split."""
+"""Checks of Cold Brew's ``fit``: labels, layer sizes, graph, split, and the
+guard that stops a fit whose loss explodes."""
 
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
@@ -9,6 +10,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from .._torch import NonFiniteLossError, skorch
 from ._graph_utils import check_adjacency, check_node_ids, graph_rows, knn_adjacency
 
 # Fewest validation nodes a random validation_fraction split may hold.
@@ -131,3 +133,32 @@ def split_labelled(labelled, y_enc, validation_mask, validation_fraction, rng):
         random_state=rng.randint(np.iinfo(np.int32).max),
     )
     return np.sort(train), np.sort(val)
+
+
+# A training loss this many times its first epoch's value means divergence.
+_DIVERGED_FACTOR = 1e4
+
+
+class StopOnExplodingLoss(skorch.callbacks.Callback):
+    """Raise when the training loss explodes while staying finite.
+
+    Adam with a huge learning rate rarely produces NaN: the loss jumps to
+    1e12 and the outputs saturate. The bridge's ``StopOnNonFiniteLoss`` sees
+    nothing; this sees the jump.
+    """
+
+    def __init__(self, hint):
+        self.hint = hint
+
+    def on_epoch_end(self, net, **kwargs):
+        losses = net.history[:, "train_loss"]
+        if len(losses) > 1 and losses[-1] > _DIVERGED_FACTOR * max(losses[0], 1e-8):
+            raise NonFiniteLossError(
+                f"The training loss grew from {losses[0]:.3g} to {losses[-1]:.3g} "
+                f"at epoch {len(losses)}: the optimisation diverged. {self.hint}"
+            )
+
+
+# The graph is optional at prediction time: not requested unless asked, so
+# routing it to ``fit`` alone keeps working.
+GRAPH_PARAMS = {"adjacency": False, "node_ids": False}

@@ -137,18 +137,19 @@ FIT_ATTRIBUTES = """
         Names of features seen during :term:`fit`. Defined only when `X`
         has feature names that are all strings."""
 
+# Indented for a method's docstring.
 GRAPH_AT_PREDICT = """
-    adjacency : {array-like, sparse matrix}, default=None
-        The graph of the query nodes, in the numbering of ``node_ids_``
-        (the training nodes keep their positions; new nodes take new ones):
-        the whole graph, shape ``(n_nodes, n_nodes)``, or only the rows of
-        the query nodes, shape ``(n_samples, n_nodes)``. A query node with
-        an edge to a training or another query node is predicted by the
-        teacher on the training graph joined with these edges; a node
-        without such an edge by the student, from its features alone.
-        ``None`` (default) sends every node through the student. Edges to
-        nodes that are neither training nor query nodes are ignored (their
-        features are unknown).
-    node_ids : array-like of int, shape (n_samples,), default=None
-        Position of each row of ``X`` in that graph; default
-        ``0..n_samples-1``. Only read with ``adjacency``."""
+        adjacency : {array-like, sparse matrix}, default=None
+            The graph of the query nodes, in the numbering of ``node_ids_``
+            (the training nodes keep their positions; new nodes take new ones):
+            the whole graph, shape ``(n_nodes, n_nodes)``, or only the rows of
+            the query nodes, shape ``(n_samples, n_nodes)``. A query node with
+            an edge to a training or another query node is predicted by the
+            teacher on the training graph joined with these edges; a node
+            without such an edge by the student, from its features alone.
+            ``None`` (default) sends every node through the student. Edges to
+            nodes that are neither training nor query nodes are ignored (their
+            features are unknown).
+        node_ids : array-like of int, shape (n_samples,), default=None
+            Position of each row of ``X`` in that graph; default
+            ``0..n_samples-1``. Only read with ``adjacency``."""
