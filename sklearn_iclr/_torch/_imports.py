@@ -14,6 +14,7 @@ except ImportError as err:
 
 try:
     import skorch
+    import skorch.helper  # noqa: F401  (skorch.helper.predefined_split)
 except ImportError as err:
     raise ImportError(missing_extra_message("skorch", "torch", err)) from err
 

@@ -3,11 +3,15 @@
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-from ._imports import nn
+from ._imports import F, nn, torch
 
 
 class MLP(nn.Module):
     """A multi-layer perceptron: Linear, ReLU (and dropout) per hidden layer.
+
+    Dense or sparse (torch sparse COO) inputs: a sparse input stays sparse
+    through the first layer (``torch.sparse.mm``), so bag-of-words features
+    need no densifying.
 
     Parameters
     ----------
@@ -19,10 +23,16 @@ class MLP(nn.Module):
         Widths of the hidden layers; ``()`` gives a linear model.
     dropout : float, default=0.0
         Dropout probability after each hidden layer.
+    input_dropout : bool, default=False
+        Also apply ``dropout`` to the input, so that every layer sees dropped
+        inputs (the recipe of GCN-style students).
     """
 
-    def __init__(self, n_inputs, n_outputs, hidden_sizes=(64,), dropout=0.0):
+    def __init__(
+        self, n_inputs, n_outputs, hidden_sizes=(64,), dropout=0.0, input_dropout=False
+    ):
         super().__init__()
+        self.input_dropout = float(dropout) if input_dropout else 0.0
         layers = []
         width = n_inputs
         for size in hidden_sizes:
@@ -34,4 +44,16 @@ class MLP(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, X):
-        return self.layers(X)
+        if not X.is_sparse:
+            if self.input_dropout:
+                X = F.dropout(X, self.input_dropout, self.training)
+            return self.layers(X)
+        X = X.coalesce()
+        if self.input_dropout and self.training:
+            values = F.dropout(X.values(), self.input_dropout, True)
+            X = torch.sparse_coo_tensor(
+                X.indices(), values, X.shape, check_invariants=False
+            )
+        first = self.layers[0]
+        h = torch.sparse.mm(X, first.weight.t()) + first.bias
+        return self.layers[1:](h)

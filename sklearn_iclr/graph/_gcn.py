@@ -1,5 +1,6 @@
-"""Torch modules of Cold Brew: the GCN teacher with structural embeddings and
-the two student MLPs, plus the skorch net that trains on node indices."""
+"""Torch modules of Cold Brew: the GCN teacher with structural embeddings, the
+student's mixing head (MLP2), the virtual neighbourhood, and the skorch net
+that trains on node indices. The student's MLP1 is the bridge's ``MLP``."""
 
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
@@ -49,6 +50,11 @@ def dropout_any(x, p, training):
             check_invariants=False,
         )
     return F.dropout(x, p, True)
+
+
+def matmul_any(x, weight):
+    """``x @ weight`` for a dense or sparse COO ``x``."""
+    return torch.sparse.mm(x, weight) if x.is_sparse else x @ weight
 
 
 def linear_any(x, linear):
@@ -103,7 +109,7 @@ def pair_norm(H, scale=1.0, eps=1e-6):
 class ColdBrewGCN(nn.Module):
     """GCN whose layers may carry a learnable structural embedding (SE).
 
-    Layer ``l`` computes ``H^{l+1} = act(A_hat (H^l W^l + E^l))`` where
+    Layer ``l`` computes ``H^{l+1} = act(A_hat (H^l W^l + E^l) + b^l)`` where
     ``A_hat = D^-1/2 (A + I) D^-1/2`` is sparse and ``E^l`` (one row per
     node, zero-initialised) is present when ``se_layers[l]``. The last layer
     has no activation and returns class logits. ``regularization()`` is the
@@ -133,6 +139,12 @@ class ColdBrewGCN(nn.Module):
         self.linears = nn.ModuleList(
             nn.Linear(w_in, w_out) for w_in, w_out in zip(widths[:-1], widths[1:])
         )
+        # Kipf & Welling's GCN: Glorot-initialised weights, zero bias added
+        # after propagation (torch's Linear default init trains about a point
+        # worse on Cora).
+        for linear in self.linears:
+            nn.init.xavier_uniform_(linear.weight)
+            nn.init.zeros_(linear.bias)
         self.se = nn.ParameterList(
             nn.Parameter(torch.zeros(n_nodes, w_out) if has_se else torch.zeros(0))
             for has_se, w_out in zip(se_layers, widths[1:])
@@ -143,17 +155,27 @@ class ColdBrewGCN(nn.Module):
         self.norm = norm
         self.n_nodes = n_nodes
 
-    def layer_outputs(self):
-        """Outputs of every layer on the whole graph (last = logits)."""
-        H = self.X
+    def layer_outputs(self, X=None, A_hat=None):
+        """Outputs of every layer on the whole graph (last = logits).
+
+        ``X`` and ``A_hat`` replace the training graph by a larger one whose
+        first ``n_nodes`` rows are the training nodes; the nodes added after
+        them have no structural embedding (zero rows), as at initialisation.
+        """
+        H = self.X if X is None else X
+        A_hat = self.A_hat if A_hat is None else A_hat
+        n_extra = H.shape[0] - self.n_nodes
         outputs = []
         n_layers = len(self.linears)
         for i, linear in enumerate(self.linears):
             H = dropout_any(H, self.dropout, self.training)
-            H = linear_any(H, linear)
+            H = matmul_any(H, linear.weight.t())
             if self.se_layers[i]:
-                H = H + self.se[i]
-            H = torch.sparse.mm(self.A_hat, H)
+                E = self.se[i]
+                if n_extra:
+                    E = torch.cat([E, E.new_zeros(n_extra, E.shape[1])])
+                H = H + E
+            H = torch.sparse.mm(A_hat, H) + linear.bias
             if i < n_layers - 1:
                 if self.norm == "pairnorm":
                     H = pair_norm(H)
@@ -172,11 +194,11 @@ class ColdBrewGCN(nn.Module):
         return self.se_reg * penalty / self.n_nodes
 
     @torch.no_grad()
-    def embeddings(self):
+    def embeddings(self, X=None, A_hat=None):
         """Concatenated layer outputs of every node, in eval mode."""
         was_training = self.training
         self.eval()
-        out = torch.cat(self.layer_outputs(), dim=1)
+        out = torch.cat(self.layer_outputs(X, A_hat), dim=1)
         self.train(was_training)
         return out
 
@@ -199,8 +221,9 @@ class NodeIndexNet(skorch.NeuralNet):
 class MixingHead(nn.Module):
     """MLP2 of the Cold Brew student: classifies ``[x, e_tilde, e_hat]``.
 
-    Each of the three blocks is scaled by a learnable scalar weight (all
-    initialised to 1) before the MLP's first layer, so training decides how
+    Each of the three blocks is scaled by a learnable scalar weight
+    (initialised to ``MIXING_INIT = [0.1, 1.0, 1.0]``: the raw features start
+    small) before the MLP's first layer, so training decides how
     much the node's own features, its virtual neighbourhood and its own
     estimated embedding count. ``forward(x, e)`` takes ``x`` (dense or
     sparse) and ``e = [e_tilde, e_hat]`` separately, so sparse features stay
@@ -236,29 +259,6 @@ class MixingHead(nn.Module):
         return h
 
 
-class StudentMLP(nn.Module):
-    """A plain MLP with dropout before every layer (MLP1, and the MLP baseline).
-
-    Accepts dense or sparse COO inputs.
-    """
-
-    def __init__(self, n_inputs, n_outputs, hidden_sizes=(64,), dropout=0.5):
-        super().__init__()
-        widths = [n_inputs, *hidden_sizes, n_outputs]
-        self.dropout = float(dropout)
-        self.linears = nn.ModuleList(
-            nn.Linear(w_in, w_out) for w_in, w_out in zip(widths[:-1], widths[1:])
-        )
-
-    def forward(self, X):
-        h = X
-        for i, linear in enumerate(self.linears):
-            if i:
-                h = F.relu(h)
-            h = linear_any(dropout_any(h, self.dropout, self.training), linear)
-        return h
-
-
 def virtual_neighbourhood(e_hat, reference, top_k, exclude=None, chunk_size=None):
     """Cold Brew's virtual neighbourhood ``softmax(topK(e_hat R^T)) R``.
 
@@ -288,16 +288,21 @@ def virtual_neighbourhood(e_hat, reference, top_k, exclude=None, chunk_size=None
     k = max(1, min(int(top_k), m - (1 if exclude is not None else 0)))
     if chunk_size is None:
         chunk_size = max(1, (1 << 22) // max(m, 1))
+    # The top-K search runs in float32 (half the time and memory of float64);
+    # the attention weights of the chosen neighbours are exact dot products.
+    reference32 = reference.float()
     out = []
     for start in range(0, n, chunk_size):
         stop = min(n, start + chunk_size)
-        scores = e_hat[start:stop] @ reference.T
+        query = e_hat[start:stop]
+        scores = query.float() @ reference32.T
         if exclude is not None:
             ex = exclude[start:stop]
             rows = torch.nonzero(ex >= 0).ravel()
             if len(rows):
                 scores[rows, ex[rows]] = float("-inf")
-        values, indices = torch.topk(scores, k, dim=1)
-        weights = torch.softmax(values, dim=1)
-        out.append(torch.einsum("nk,nkd->nd", weights, reference[indices]))
+        _, indices = torch.topk(scores, k, dim=1)
+        chosen = reference[indices]
+        weights = torch.softmax(torch.einsum("nd,nkd->nk", query, chosen), dim=1)
+        out.append(torch.einsum("nk,nkd->nd", weights, chosen))
     return torch.cat(out, dim=0)

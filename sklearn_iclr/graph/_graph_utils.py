@@ -71,6 +71,113 @@ def check_adjacency(adjacency, n_nodes):
     return A
 
 
+def check_node_ids(node_ids, n_samples):
+    """``node_ids`` as distinct non-negative int64 positions, one per row of X."""
+    ids = np.asarray(node_ids)
+    if ids.shape != (n_samples,) or ids.dtype.kind not in "iu":
+        raise ValueError(
+            f"node_ids must be {n_samples} integer positions (one per row of X), "
+            f"got an array of shape {ids.shape} and dtype {ids.dtype}."
+        )
+    ids = ids.astype(np.int64)
+    if n_samples and ids.min() < 0:
+        raise ValueError(
+            f"node_ids must be non-negative positions in the graph, got "
+            f"{int(ids.min())}."
+        )
+    if len(np.unique(ids)) != n_samples:
+        values, counts = np.unique(ids, return_counts=True)
+        raise ValueError(
+            "node_ids must be distinct (one row of X per node), but "
+            f"{int((counts > 1).sum())} ids repeat, e.g. {int(values[counts > 1][0])}."
+        )
+    return ids
+
+
+def graph_rows(adjacency, node_ids):
+    """The rows of ``adjacency`` that belong to ``node_ids``, as a CSR matrix.
+
+    ``adjacency`` is the whole graph (square, ``node_ids`` select its rows) or
+    already the rows of these nodes (``len(node_ids)`` rows); its columns are
+    graph positions. Weights must be non-negative and finite.
+    """
+    n = len(node_ids)
+    A = adjacency if sp.issparse(adjacency) else np.asarray(adjacency)
+    if A.ndim != 2:
+        raise ValueError(
+            f"adjacency must be 2-dimensional, got an array of shape {A.shape}."
+        )
+    if n and A.shape[1] <= node_ids.max():
+        raise ValueError(
+            f"adjacency of shape {A.shape} has no column for the largest "
+            f"node id {int(node_ids.max())}."
+        )
+    if A.shape[0] == A.shape[1]:  # the whole graph: select the rows
+        A = A[node_ids]
+    elif A.shape[0] != n:
+        raise ValueError(
+            f"adjacency has shape {A.shape}: with node_ids it must be the whole "
+            f"graph (square) or its rows for X ({n} rows)."
+        )
+    A = sp.csr_matrix(A, dtype=np.float64)
+    A.sum_duplicates()
+    if not np.isfinite(A.data).all():
+        raise ValueError("adjacency contains NaN or infinite edge weights.")
+    if (A.data < 0).any():
+        raise ValueError(
+            "adjacency contains negative edge weights; edge weights must be >= 0."
+        )
+    return A
+
+
+def join_query_graph(train_adjacency, train_ids, rows, query_ids):
+    """The training graph joined with the edges of query nodes.
+
+    Parameters
+    ----------
+    train_adjacency : csr_matrix of shape (n_train, n_train)
+        The checked training graph.
+    train_ids, query_ids : ndarray of int
+        Graph positions of the training and the query nodes.
+    rows : csr_matrix of shape (n_queries, n_positions)
+        Each query's edges, columns in graph positions.
+
+    Returns
+    -------
+    adjacency : csr_matrix of shape (n_train + n_new, n_train + n_new)
+        Training nodes first, then the query nodes that are not training
+        nodes; symmetric, no self-loops. Edges to nodes that are neither
+        are dropped.
+    query_rows : ndarray of int, shape (n_queries,)
+        Each query's row in it.
+    new_queries : ndarray of int
+        Indices (into the queries) of the query nodes appended after the
+        training nodes.
+    """
+    n_train = len(train_ids)
+    size = max(rows.shape[1], int(train_ids.max()) + 1, int(query_ids.max()) + 1)
+    position = np.full(size, -1, dtype=np.int64)
+    position[train_ids] = np.arange(n_train)
+    new_queries = np.flatnonzero(position[query_ids] < 0)
+    position[query_ids[new_queries]] = n_train + np.arange(len(new_queries))
+    query_rows = position[query_ids]
+    coo = rows.tocoo()
+    cols = position[coo.col]
+    keep = cols >= 0
+    n_all = n_train + len(new_queries)
+    edges = sp.csr_matrix(
+        (coo.data[keep], (query_rows[coo.row[keep]], cols[keep])), shape=(n_all, n_all)
+    )
+    A = sp.block_diag(
+        [train_adjacency, sp.csr_matrix((len(new_queries), len(new_queries)))],
+        format="csr",
+    )
+    A = A.maximum(edges).maximum(edges.T).tocsr()
+    A.setdiag(0.0)
+    A.eliminate_zeros()
+    return A, query_rows, new_queries
+
+
 def knn_adjacency(X, n_neighbors):
     """Symmetric k-nearest-neighbour graph of the rows of ``X`` (CSR, 0/1)."""
     n_nodes = X.shape[0]

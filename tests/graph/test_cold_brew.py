@@ -162,9 +162,18 @@ def test_feature_contribution_ratio_cases():
     assert feature_contribution_ratio(85, 70, 78) == pytest.approx(7 / 22)
 
 
+def test_fcr_is_computed_only_on_request(planted):
+    g, y = planted
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    assert not hasattr(clf, "feature_contribution_ratio_")
+    assert not hasattr(clf, "fcr_scores_")
+
+
 def test_fitted_fcr_uses_the_validation_scores(planted):
     g, y = planted
-    clf = ColdBrewClassifier(random_state=0, **FAST)
+    clf = ColdBrewClassifier(random_state=0, compute_fcr=True, **FAST)
     clf.fit(g.data, y, adjacency=g.adjacency)
     s = clf.fcr_scores_
     assert set(s) == {"gnn", "mlp", "lp"}
@@ -426,14 +435,19 @@ def test_node_ids_with_a_bad_adjacency_shape(planted):
         )
 
 
-def test_verbose_prints_progress(planted, capsys):
+def test_verbose_prints_labelled_stages_and_the_bar_reaches_its_end(planted, capsys):
     g, y = planted
     ColdBrewClassifier(random_state=0, **FAST).fit(g.data, y, adjacency=g.adjacency)
-    assert capsys.readouterr().out == ""
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
     ColdBrewClassifier(random_state=0, verbose=1, **FAST).fit(
         g.data, y, adjacency=g.adjacency
     )
-    assert "valid_acc" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "valid_acc" in captured.out
+    for i, stage in enumerate(("teacher", "distillation", "student"), start=1):
+        assert f"[ColdBrewClassifier] stage {i}/3, {stage}" in captured.out
+    assert "3/3" in captured.err  # the progress bar over the stages completes
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no cuda device")
@@ -444,3 +458,247 @@ def test_cuda_fit_predicts_and_pickles_to_cpu(planted):
     assert clf.device_ == "cuda"
     proba = pickle.loads(pickle.dumps(clf)).predict_proba(g.data)
     assert np.isfinite(proba).all()
+
+
+# ------------------------------------------------------------ issue 30 items
+
+
+def test_score_leaves_out_unlabelled_rows(planted):
+    g, y = planted
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    pred = clf.predict(g.data)
+    labelled = y != -1
+    expected = np.mean(pred[labelled] == y[labelled])
+    assert clf.score(g.data, y) == pytest.approx(expected)
+    weights = np.linspace(1, 2, len(y))
+    assert clf.score(g.data, y, sample_weight=weights) == pytest.approx(
+        np.average(pred[labelled] == y[labelled], weights=weights[labelled])
+    )
+    with pytest.raises(ValueError, match="at least one labelled node"):
+        clf.score(g.data, np.full(len(y), -1))
+
+
+def test_cross_val_score_recipe_scores_labelled_nodes_only():
+    from sklearn.model_selection import cross_val_score, cross_validate
+
+    # random_state=1: with 0 this small graph's features are anti-informative
+    # under a 2-fold split (below-chance for logistic regression too)
+    g = make_planted_graph(300, random_state=1)
+    n = len(g.target)
+    y = np.where(np.random.RandomState(0).rand(n) < 0.6, g.target, -1)
+    with config_context(enable_metadata_routing=True):
+        clf = ColdBrewClassifier(graph="require", random_state=0, **FAST)
+        clf.set_fit_request(adjacency=True, node_ids=True)
+        pipe = make_pipeline(StandardScaler(), clf)
+        params = {"adjacency": g.adjacency, "node_ids": np.arange(n)}
+        cv = KFold(2, shuffle=True, random_state=0)
+        scores = cross_val_score(pipe, g.data, y, cv=cv, params=params)
+        out = cross_validate(
+            pipe, g.data, y, cv=cv, params=params, return_estimator=True
+        )
+    # the true figure: accuracy of each fold's model on its labelled held-out rows
+    for (_, test), est, score in zip(cv.split(g.data), out["estimator"], scores):
+        keep = test[y[test] != -1]
+        assert score == pytest.approx(np.mean(est.predict(g.data[keep]) == y[keep]))
+        # not the old figure, which counted every unlabelled row as an error
+        assert score > np.mean(est.predict(g.data[test]) == y[test])
+
+
+@pytest.mark.parametrize(
+    "node_ids, match",
+    [
+        (np.r_[-1, np.arange(1, 100)], "non-negative"),
+        (np.r_[0, np.arange(0, 99)], "distinct"),
+        (np.arange(100).astype(float), "integer positions"),
+    ],
+)
+def test_bad_node_ids_are_a_clear_error(planted, node_ids, match):
+    g, y = planted
+    with pytest.raises(ValueError, match=match):
+        ColdBrewClassifier(**FAST).fit(
+            g.data[:100], y[:100], adjacency=g.adjacency, node_ids=node_ids
+        )
+
+
+def test_routed_adjacency_without_node_ids_names_node_ids(planted):
+    g, y = planted
+    with config_context(enable_metadata_routing=True):
+        clf = ColdBrewClassifier(graph="require", **FAST)
+        clf.set_fit_request(adjacency=True)
+        search = GridSearchCV(clf, {"top_k": [1]}, cv=KFold(2), error_score="raise")
+        with pytest.raises(ValueError, match="Pass node_ids too"):
+            search.fit(g.data, g.target, adjacency=g.adjacency)
+
+
+def test_hidden_sizes_accept_lists(planted):
+    g, y = planted
+    params = dict(FAST, hidden_sizes=[8], student_hidden_sizes=[16])
+    clf = ColdBrewClassifier(random_state=0, **params).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    ref = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    np.testing.assert_array_equal(clf.predict_proba(g.data), ref.predict_proba(g.data))
+    with pytest.raises(ValueError, match="positive ints"):
+        ColdBrewClassifier(**dict(FAST, hidden_sizes=[0])).fit(g.data, y)
+
+
+@pytest.mark.parametrize("which", ["lr", "student_lr"])
+def test_divergence_raises_naming_the_learning_rate(planted, which):
+    from sklearn_iclr._torch import NonFiniteLossError
+
+    g, y = planted
+    params = dict(FAST, patience=None, **{which: 1e6})
+    X = g.data * 1e3
+    with pytest.raises(NonFiniteLossError, match="lr"):
+        ColdBrewClassifier(random_state=0, **params).fit(X, y, adjacency=g.adjacency)
+
+
+# ------------------------------------------------- the graph at predict time
+
+
+def test_predict_without_a_graph_uses_the_student_only(planted):
+    g, y = planted
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    a = clf.predict_proba(g.data)
+    b = clf.predict_proba(g.data, adjacency=None)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_nodes_with_edges_go_through_the_teacher(planted):
+    g, y = planted
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    proba = clf.predict_proba(g.data, adjacency=g.adjacency)
+    module = clf.teacher_net_.module_
+    module.eval()
+    with torch.no_grad():
+        teacher = torch.softmax(module.layer_outputs()[-1].double(), 1).numpy()
+    iso = np.diff(sp.csr_matrix(g.adjacency).indptr) == 0
+    np.testing.assert_allclose(proba[~iso], teacher[~iso], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(proba[iso], clf.predict_proba(g.data[iso]))
+    # the teacher is better than the student on connected unlabelled nodes here
+    unl = (y == -1) & ~iso
+    with_graph = np.mean(proba[unl].argmax(1) == g.target[unl])
+    student = np.mean(clf.predict_proba(g.data[unl]).argmax(1) == g.target[unl])
+    assert with_graph >= student
+
+
+def test_new_nodes_with_edges_to_the_training_graph(planted):
+    g, y = planted
+    train = np.arange(150)
+    new = np.arange(150, 200)
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data[train], y[train], adjacency=g.adjacency, node_ids=train
+    )
+    # whole graph with the new nodes' positions, or only their rows
+    a = clf.predict_proba(g.data[new], adjacency=g.adjacency, node_ids=new)
+    b = clf.predict_proba(g.data[new], adjacency=g.adjacency[new], node_ids=new)
+    np.testing.assert_allclose(a, b)
+    degree = np.diff(sp.csr_matrix(g.adjacency).indptr)[new]
+    cold = degree == 0
+    np.testing.assert_allclose(a[cold], clf.predict_proba(g.data[new][cold]))
+    assert not np.allclose(a[~cold], clf.predict_proba(g.data[new][~cold]))
+    # the embedder follows the same rule
+    emb = ColdBrewEmbedder(random_state=0, **FAST).fit(
+        g.data[train], y[train], adjacency=g.adjacency, node_ids=train
+    )
+    Z = emb.transform(g.data[new], adjacency=g.adjacency, node_ids=new)
+    np.testing.assert_allclose(Z[cold], emb.transform(g.data[new][cold]))
+    assert Z.shape == (len(new), emb.n_embedding_)
+
+
+def test_graph_at_predict_through_a_pipeline_with_routing(planted):
+    g, y = planted
+    n = len(y)
+    with config_context(enable_metadata_routing=True):
+        clf = ColdBrewClassifier(graph="require", random_state=0, **FAST)
+        clf.set_fit_request(adjacency=True, node_ids=True)
+        clf.set_predict_request(adjacency=True, node_ids=True)
+        pipe = make_pipeline(StandardScaler(), clf)
+        pipe.fit(g.data, y, adjacency=g.adjacency, node_ids=np.arange(n))
+        routed = pipe.predict(g.data, adjacency=g.adjacency, node_ids=np.arange(n))
+    direct = pipe[-1].predict(
+        pipe[0].transform(g.data), adjacency=g.adjacency, node_ids=np.arange(n)
+    )
+    np.testing.assert_array_equal(routed, direct)
+
+
+def test_soft_labels_are_capped_and_held_out_of_mlp1_on_large_graphs(
+    planted, monkeypatch
+):
+    from sklearn_iclr.graph import _cold_brew_base
+
+    g, y = planted
+    monkeypatch.setattr(_cold_brew_base, "MAX_SOFT_LABELS", 20)
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    assert len(clf.soft_label_index_) == 20
+    # out-of-sample embeddings for MLP2 without cross-fitting
+    assert not np.isin(clf.soft_label_index_, clf.distill_index_).any()
+    assert np.isin(clf.soft_label_index_, clf.reference_index_).all()
+
+
+def test_top_k_search_is_chunked_to_a_bounded_block(monkeypatch):
+    seen = []
+    topk = torch.topk
+
+    def spy(scores, k, dim):
+        seen.append(scores.numel())
+        return topk(scores, k, dim=dim)
+
+    monkeypatch.setattr(torch, "topk", spy)
+    rng = np.random.RandomState(0)
+    query = torch.as_tensor(rng.normal(size=(3000, 4)))
+    reference = torch.as_tensor(rng.normal(size=(5000, 4)))
+    chunked = virtual_neighbourhood(query, reference, 3, chunk_size=700)
+    assert max(seen) <= 700 * 5000 and len(seen) == 5
+    seen.clear()
+    whole = virtual_neighbourhood(query, reference, 3, chunk_size=3000)
+    np.testing.assert_allclose(chunked.numpy(), whole.numpy(), rtol=1e-12)
+    seen.clear()
+    virtual_neighbourhood(query, reference, 3)  # default: about 4M scores a block
+    assert max(seen) <= 1 << 22
+
+
+def test_with_a_graph_only_edgeless_nodes_reach_the_top_k_search(planted, monkeypatch):
+    from sklearn_iclr.graph import _cold_brew_base
+
+    g, y = planted
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    rows = []
+    search = _cold_brew_base.virtual_neighbourhood
+
+    def spy(e_hat, *args, **kwargs):
+        rows.append(len(e_hat))
+        return search(e_hat, *args, **kwargs)
+
+    monkeypatch.setattr(_cold_brew_base, "virtual_neighbourhood", spy)
+    clf.predict(g.data, adjacency=g.adjacency)
+    isolated = int(np.sum(np.diff(sp.csr_matrix(g.adjacency).indptr) == 0))
+    assert rows == [isolated]
+
+
+def test_a_tiny_validation_split_is_not_made():
+    # 45 labelled nodes: 10% would be 4 validation nodes, whose accuracy is so
+    # coarse that early stopping would keep the first epoch's weights
+    g = make_planted_graph(300, random_state=1)
+    y = np.full(300, -1)
+    y[:45] = g.target[:45]
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    assert len(clf.history_["teacher"]) == FAST["max_epochs"]
+    assert "valid_acc" not in clf.history_["teacher"][-1]
+    y[:150] = g.target[:150]  # 15 validation nodes: split and early stopping
+    clf.fit(g.data, y, adjacency=g.adjacency)
+    assert "valid_acc" in clf.history_["teacher"][-1]
