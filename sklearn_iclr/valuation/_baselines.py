@@ -29,8 +29,13 @@ from ..utils._sklearn_compat import (
 def _check_xy(X, y, name="X"):
     X = check_array(X, accept_sparse=("csr",), dtype=np.float64, input_name=name)
     y = np.asarray(y)
+    y_name = "y_val" if name == "X_val" else "y"
     if y.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {y.shape}.")
+        raise ValueError(f"{y_name} must be one-dimensional, got shape {y.shape}.")
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError(f"{y_name} contains NaN or infinity.")
+    if y.dtype == object and any(v is None or v != v for v in y):
+        raise ValueError(f"{y_name} contains missing values (None or NaN).")
     check_consistent_length(X, y)
     return X, y
 

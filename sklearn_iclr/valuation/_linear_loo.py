@@ -65,7 +65,17 @@ def _factor(matrix):
 
 
 def loo_state(
-    Z, Y, weights, lam, *, form, loss, val_mask=None, gram=None, need_grad=True
+    Z,
+    Y,
+    weights,
+    lam,
+    *,
+    form,
+    loss,
+    val_mask=None,
+    gram=None,
+    need_grad=True,
+    keep_factor=False,
 ):
     """Leave-one-out outputs, loss and dataset derivative at ``weights``.
 
@@ -87,6 +97,9 @@ def loo_state(
         Precomputed Gram (kernel) matrix for the dual form.
     need_grad : bool, default=True
         Compute the derivative (``grad`` is None otherwise).
+    keep_factor : bool, default=False
+        Also return, under ``"factor"``, what :func:`extension_grad` needs to
+        value new rows without factorising again.
 
     Returns
     -------
@@ -147,7 +160,73 @@ def loo_state(
         KU = K @ U
         t = (K * K) @ v
     state["grad"] = -np.sum(r * KU, axis=1) + c * s - t
+    if keep_factor:
+        aY = weights[:, None] * Y
+        if form == "primal":
+            state["factor"] = {
+                "form": form,
+                "L": L,
+                "BaY": B @ aY,
+                "BU": B @ U,
+                "C": C,
+            }
+        else:
+            state["factor"] = {
+                "form": form,
+                "L": L,
+                "sq": sq,
+                "T": T,
+                "aY": aY,
+                "U": U,
+                "v": v,
+                "lam": lam,
+            }
     return state
+
+
+def extension_grad(factor, Y_new, *, Z_new=None, gram_new=None):
+    """Dataset derivative of new rows added with weight 0.
+
+    The new rows do not enter the leave-one-out loss (they are not
+    validation rows) and, at weight 0, they change neither the fit nor its
+    factorisation: their derivative only needs the kernel between them and
+    the training rows, so the factorisation kept by ``loo_state(...,
+    keep_factor=True)`` is reused (cost linear in the number of new rows).
+
+    Parameters
+    ----------
+    factor : dict
+        ``state["factor"]`` of :func:`loo_state` at the training weights.
+    Y_new : ndarray of shape (m, k)
+        Targets of the new rows.
+    Z_new : ndarray of shape (m, d), default=None
+        Features of the new rows (primal form).
+    gram_new : ndarray of shape (n, m), default=None
+        Kernel between the training rows and the new rows (dual form).
+
+    Returns
+    -------
+    grad : ndarray of shape (m,)
+        ``dL/da`` of each new row.
+    """
+    if factor["form"] == "primal":
+        b = solve_triangular(factor["L"], Z_new.T, lower=True, check_finite=False)
+        F = b.T @ factor["BaY"]
+        KU = b.T @ factor["BU"]
+        t = np.einsum("ij,ij->j", b, factor["C"] @ b)
+    else:
+        Tn = solve_triangular(
+            factor["L"],
+            factor["sq"][:, None] * gram_new,
+            lower=True,
+            check_finite=False,
+        )
+        Kn = (gram_new - factor["T"].T @ Tn) / factor["lam"]  # (n, m)
+        F = Kn.T @ factor["aY"]
+        KU = Kn.T @ factor["U"]
+        t = (Kn * Kn).T @ factor["v"]
+    r = F - Y_new
+    return -np.sum(r * KU, axis=1) - t
 
 
 def retrain_loo_predictions(Z, Y, weights, lam):
