@@ -3,7 +3,6 @@
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-import hashlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -33,16 +32,16 @@ from ._linear_loo import extension_grad, loo_state
 _KERNELS = {"linear"} | (set(PAIRWISE_KERNEL_FUNCTIONS) - {"linear"})
 # Above this many training rows a non-linear kernel is approximated with
 # ``n_components`` Nystroem features (memory linear in n instead of n x n).
-_EXACT_KERNEL_MAX_SAMPLES = 2000
+_EXACT_KERNEL_MAX_SAMPLES = 1000
 # The exact dual form keeps about five n x n float64 matrices alive at once.
 _DUAL_MATRICES = 5
 _DUAL_MEMORY_BUDGET = 2 * 2**30  # bytes
 
 
 def _row_keys(X):
-    """One 128-bit digest per row of ``X``, to recognise training rows."""
+    """One bytes key per row of ``X`` (its float64 values), to recognise rows."""
     X = np.ascontiguousarray(X, dtype=np.float64)
-    return [hashlib.blake2b(row.tobytes(), digest_size=16).digest() for row in X]
+    return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
 
 
 def _dense(X):
@@ -50,7 +49,7 @@ def _dense(X):
     return np.asarray(X, dtype=np.float64)
 
 
-def median_heuristic_gamma(Z, random_state=None, max_rows=1000):
+def median_heuristic_gamma(Z, random_state=None, max_rows=500):
     """RBF ``gamma`` by the median heuristic: 1 / median squared distance.
 
     The median is taken over the pairs of at most ``max_rows`` rows drawn at
@@ -93,7 +92,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
 
     By default the features are the standardised columns of ``X`` and the
     model is kernel ridge regression with an RBF kernel whose ``gamma`` is
-    set by the median heuristic; above 2000 rows the kernel is replaced by a
+    set by the median heuristic; above 1000 rows the kernel is replaced by a
     rank-``n_components`` Nystroem approximation, so that time and memory
     grow linearly with the number of rows.  For images, text or other inputs
     whose raw columns are not a good feature space, pass the linearisation of
@@ -131,14 +130,14 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         ``"linear"`` for ridge regression on ``Z``; any other name of
         :func:`sklearn.metrics.pairwise.pairwise_kernels` (``"rbf"``,
         ``"laplacian"``, ``"cosine"`` ...) for kernel ridge regression (dual
-        form, or Nystroem features above 2000 rows).
+        form, or Nystroem features above 1000 rows).
     kernel_params : dict or None, default=None
         Extra arguments of a non-linear kernel (``gamma``, ``degree`` ...).
         Without ``gamma``, the RBF kernel uses the median heuristic
         ``1 / median squared distance`` between rows of ``Z``.
-    n_components : int or None, default=300
+    n_components : int or None, default=200
         Rank of the Nystroem approximation of a non-linear kernel, used when
-        there are more than 2000 training rows.  Its cost is
+        there are more than 1000 training rows.  Its cost is
         ``O(n n_components^2)`` time and ``O(n n_components)`` memory; the
         exact kernel needs several ``n x n`` matrices (8000 rows: several
         GB).  ``None`` always uses the exact kernel, and is refused when its
@@ -168,8 +167,8 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         ``"dual"`` an ``n x n`` one (O(n^3)); ``"auto"`` takes the cheaper
         one.  The exact non-linear kernel always uses the dual form.
     random_state : int, RandomState instance or None, default=None
-        Seed of the rows drawn for the median heuristic and for the
-        Nystroem approximation (only used above 1000 rows).
+        Seed of the rows drawn for the median heuristic (above 500 rows) and
+        for the Nystroem approximation (above 1000 rows).
     verbose : int, default=0
         Print the LOO loss at each step when > 0.
 
@@ -276,7 +275,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         alpha="auto",
         kernel="rbf",
         kernel_params=None,
-        n_components=300,
+        n_components=200,
         fit_intercept=True,
         loss="auto",
         task="auto",
@@ -499,7 +498,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
                     f"The exact dual form needs about {needed / 2**30:.1f} GiB for "
                     f"{n_samples} rows (n x n matrices), above the "
                     f"{_DUAL_MEMORY_BUDGET / 2**30:.0f} GiB budget. Use the Nystroem "
-                    "approximation (n_components=300, the default), "
+                    "approximation (n_components=200, the default), "
                     "kernel='linear' with solver='primal', or fewer rows."
                 )
         gram = None if self._linear_form else self._gram(Z)
@@ -533,9 +532,9 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         # What score_samples needs to value new rows or recognise training rows.
         self._Z_base_fit = Z_base if not self._linear_form else None
         self._Z_dual_fit = Z if self._linear_form and self.solver_ == "dual" else None
-        self._train_keys = {}
-        for i, key in enumerate(_row_keys(Z_base)):
-            self._train_keys.setdefault(key, []).append(i)
+        # Training rows are recognised by their features, on demand.
+        self._train_keys_source = Z_base
+        self.__dict__.pop("_train_keys", None)
         self._y_fit = y
         return self
 
@@ -574,7 +573,11 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
                 )
         values = np.empty(Z_base.shape[0])
         new_rows = []
-        for j, key in enumerate(_row_keys(Z_base)):
+        if not hasattr(self, "_train_keys"):
+            self._train_keys = {}
+            for i, key in enumerate(_row_keys(self._train_keys_source).tolist()):
+                self._train_keys.setdefault(key, []).append(i)
+        for j, key in enumerate(_row_keys(Z_base).tolist()):
             candidates = self._train_keys.get(key, [])
             if y is not None:
                 candidates = [i for i in candidates if self._y_fit[i] == y[j]]

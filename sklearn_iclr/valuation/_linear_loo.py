@@ -28,7 +28,9 @@ matrix ``Q = Z Z^T``): with ``S = diag(sqrt(a))`` and
 ``M = S Q S + lam I`` (SPD even where ``a_i = 0``),
 ``K = (Q - Q S M^{-1} S Q) / lam = (Q - T^T T) / lam`` with
 ``T = L_M^{-1} S Q``; one Cholesky factorisation of ``M``, cost about
-2 n^3 flops.  In both forms a single factorisation per weight vector serves
+3 n^3 flops.  When every weight is positive (the usual case: the weights
+start at 1) ``K = S^{-1} (I - lam M^{-1}) S^{-1}`` is cheaper, about n^3
+flops.  In both forms a single factorisation per weight vector serves
 the fit, the leave-one-out predictions, the loss and the derivative.
 """
 
@@ -36,7 +38,7 @@ the fit, the leave-one-out predictions, the loss and the derivative.
 # SPDX-License-Identifier: BSD-3-Clause
 
 import numpy as np
-from scipy.linalg import cho_factor, solve_triangular
+from scipy.linalg import cho_factor, lapack, solve_triangular
 from scipy.special import log_softmax, softmax
 
 
@@ -51,6 +53,20 @@ def _loss_and_grad(G, Y, loss):
         values = np.sum(diff**2, axis=1)
         grad = 2.0 * diff
     return values, grad
+
+
+# Below this smallest weight the dual form takes the path that divides by no
+# weight (the fast path divides by sqrt(a_i)).
+_FAST_DUAL_MIN_WEIGHT = 1e-2
+
+
+def _inverse_from_cholesky(L):
+    """Inverse of ``L L^T`` from its lower Cholesky factor (LAPACK potri)."""
+    inverse, info = lapack.dpotri(L, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"potri failed with info={info}")
+    inverse = np.tril(inverse)
+    return inverse + np.tril(inverse, -1).T
 
 
 def _factor(matrix):
@@ -125,8 +141,18 @@ def loo_state(
         M = sq[:, None] * Q * sq[None, :]
         M[np.diag_indices(n)] += lam
         L = _factor(M)[0]
-        T = solve_triangular(L, sq[:, None] * Q, lower=True, check_finite=False)
-        K = (Q - T.T @ T) / lam  # Q S M^{-1} S Q = T^T T
+        fast = np.min(weights) >= _FAST_DUAL_MIN_WEIGHT
+        if fast:
+            # With every weight positive, Q = S^{-1} (M - lam I) S^{-1}, so
+            # K = S^{-1} (I - lam M^{-1}) S^{-1}: one inverse from the Cholesky
+            # factor (about n^3 flops in all instead of 3 n^3).
+            Minv = _inverse_from_cholesky(L)
+            K = -lam * Minv
+            K[np.diag_indices(n)] += 1.0
+            K /= sq[:, None] * sq[None, :]
+        else:
+            T = solve_triangular(L, sq[:, None] * Q, lower=True, check_finite=False)
+            K = (Q - T.T @ T) / lam  # Q S M^{-1} S Q = T^T T
         K = 0.5 * (K + K.T)
         s = np.diag(K).copy()
         F = K @ (weights[:, None] * Y)
@@ -169,6 +195,15 @@ def loo_state(
                 "BaY": B @ aY,
                 "BU": B @ U,
                 "C": C,
+            }
+        elif fast:
+            state["factor"] = {
+                "form": "dual_fast",
+                "Minv": Minv,
+                "sq": sq,
+                "aY": aY,
+                "U": U,
+                "v": v,
             }
         else:
             state["factor"] = {
@@ -214,6 +249,13 @@ def extension_grad(factor, Y_new, *, Z_new=None, gram_new=None):
         F = b.T @ factor["BaY"]
         KU = b.T @ factor["BU"]
         t = np.einsum("ij,ij->j", b, factor["C"] @ b)
+    elif factor["form"] == "dual_fast":
+        # K(train, new) = S^{-1} M^{-1} S Q(train, new)
+        sq = factor["sq"]
+        Kn = (factor["Minv"] @ (sq[:, None] * gram_new)) / sq[:, None]
+        F = Kn.T @ factor["aY"]
+        KU = Kn.T @ factor["U"]
+        t = (Kn * Kn).T @ factor["v"]
     else:
         Tn = solve_triangular(
             factor["L"],
