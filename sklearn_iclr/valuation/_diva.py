@@ -502,6 +502,17 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
                     "kernel='linear' with solver='primal', or fewer rows."
                 )
         gram = None if self._linear_form else self._gram(Z)
+        with np.errstate(over="ignore"):
+            # Z^T Z (or the Gram matrix) must not overflow.
+            magnitude = np.max(np.abs(Z)) ** 2 * Z.shape[0] * Z.shape[1]
+        if not np.isfinite(magnitude) or (
+            gram is not None and not np.all(np.isfinite(gram))
+        ):
+            raise ValueError(
+                "The features of X are too large for float64 arithmetic (their "
+                "products overflow). Rescale X, or keep featurizer='auto', which "
+                "standardises the columns."
+            )
         Y = self._targets(y)
 
         weights = np.ones(n_samples)

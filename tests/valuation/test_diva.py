@@ -377,6 +377,8 @@ def test_overflowing_features_and_tiny_alpha_raise():
     X, y = make_blobs(30, n_features=2, centers=2, random_state=0)
     with pytest.raises(ValueError, match="too large"):
         DIVAWeighter().fit(X * 1e200, y)
+    with pytest.raises(ValueError, match="too large"):
+        DIVAWeighter(featurizer=None, kernel="linear").fit(X * 1e200, y)
     with pytest.raises(FloatingPointError, match="alpha"):
         DIVAWeighter(kernel="linear", solver="dual", alpha=1e-300).fit(
             np.c_[X, X, X], y
