@@ -174,6 +174,13 @@ class NetworkFeaturizer(TransformerMixin, BaseEstimator):
         )
         with seeded(torch_seed(self.random_state), self.device):
             self.net_.fit(Xs, target)
+        losses = self.net_.history[:, "train_loss"]
+        if len(losses) > 1 and losses[-1] > 100 * losses[0]:
+            raise ValueError(
+                f"The network's training diverged (training loss {losses[0]:.3g} "
+                f"after the first epoch, {losses[-1]:.3g} after the last), so its "
+                f"features are meaningless; lower lr (now {self.lr!r})."
+            )
         self.n_features_out_ = self._features(Xs[:1]).shape[1]
         return self
 

@@ -67,3 +67,9 @@ def test_bad_hidden_sizes():
     X, y = _digits(50)
     with pytest.raises(ValueError, match="hidden_sizes"):
         NetworkFeaturizer(hidden_sizes=()).fit(X, y)
+
+
+def test_diverging_training_names_lr():
+    X, y = _digits(100)
+    with pytest.raises(ValueError, match="diverged.*lower lr"):
+        NetworkFeaturizer(lr=1e6, max_epochs=3, random_state=0).fit(X, y)
