@@ -49,6 +49,38 @@ def _dense(X):
     return np.asarray(X, dtype=np.float64)
 
 
+# Columns whose spreads differ by more than this factor (widest against the
+# median column) are taken to be in different units and are standardised.
+_MIXED_SCALE_RATIO = 10.0
+
+
+def _mixed_scales(X):
+    """Whether the columns of ``X`` are on different scales (units).
+
+    True when the widest column's standard deviation exceeds the median
+    (non-zero) one by more than ``_MIXED_SCALE_RATIO``: measurements in
+    different units, which a kernel on raw values would let the widest column
+    dominate. Pixels, word frequencies or already scaled features share one
+    scale and are kept as they are: standardising them inflates rare,
+    nearly constant columns.
+    """
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        std = np.sqrt(
+            np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean**2, 0)
+        )
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            std = np.std(X, axis=0)
+    std = std[std > 0]
+    if std.size == 0:
+        return False
+    if not np.all(np.isfinite(std)):
+        return True  # overflowing columns; the finiteness check will name it
+    return bool(std.max() > _MIXED_SCALE_RATIO * np.median(std))
+
+
 def median_heuristic_gamma(Z, random_state=None, max_rows=500):
     """RBF ``gamma`` by the median heuristic: 1 / median squared distance.
 
@@ -90,10 +122,11 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
     negative derivative help.  A few projected gradient steps on ``a`` within
     ``[0, max_weight]`` give the optimised weights :attr:`sample_weight_`.
 
-    By default the features are the standardised columns of ``X`` and the
-    model is kernel ridge regression with an RBF kernel whose ``gamma`` is
-    set by the median heuristic; above 1000 rows the kernel is replaced by a
-    rank-``n_components`` Nystroem approximation, so that time and memory
+    By default the features are the columns of ``X`` (standardised when they
+    are in different units) and the model is kernel ridge regression with an
+    RBF kernel whose ``gamma`` is set by the median heuristic; above 1000
+    rows the kernel is replaced by a rank-``n_components`` Nystroem
+    approximation, so that time and memory
     grow linearly with the number of rows.  For images, text or other inputs
     whose raw columns are not a good feature space, pass the linearisation of
     a network: :class:`NetworkFeaturizer` (the paper's setting) or any
@@ -111,8 +144,13 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
             default="auto"
         Maps ``X`` to the fixed features ``Z`` of the linearised model.
         ``"auto"`` standardises the columns (:class:`StandardScaler`, without
-        centring for sparse ``X``) so that no column dominates the kernel by
-        its unit alone; ``None`` uses ``X`` as it is.  An estimator is cloned
+        centring for sparse ``X``) when they are on different scales (the
+        widest column's standard deviation is more than 10 times the median
+        column's: measurements in different units), so that no column
+        dominates the kernel by its unit alone, and uses ``X`` as it is
+        otherwise (pixels, word frequencies, already scaled features, whose
+        rare columns standardising would inflate); ``None`` always uses ``X``
+        as it is.  An estimator is cloned
         and fitted on the raw training data inside :meth:`fit` (it sees ``X``
         as given, string columns included); wrap an already fitted
         transformer in :class:`sklearn.frozen.FrozenEstimator` to use it as
@@ -201,7 +239,8 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
     kernel_approximation_ : Nystroem or None
         The fitted Nystroem map when the kernel was approximated.
     featurizer_ : estimator or None
-        The fitted featurizer (None when ``featurizer=None``).
+        The fitted featurizer: the user's, the ``StandardScaler`` chosen by
+        ``"auto"``, or None when ``X`` is used as it is.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
@@ -225,7 +264,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
     The paper linearises a pretrained deep network around its weights (the
     features are then the network's Jacobian or last-layer embedding); the
     RBF kernel of the default is the linear model in an infinite feature
-    space of the standardised inputs.  The LOO loss is the validation loss,
+    space of the inputs.  The LOO loss is the validation loss,
     so no held-out set is needed.  The derivative is exact for the
     linearised model (for the Nystroem model when the kernel is
     approximated); it is a first-order (local) statement about the weights.
@@ -464,7 +503,9 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         if self.featurizer is None:
             self.featurizer_ = None
         elif isinstance(self.featurizer, str):  # "auto"
-            self.featurizer_ = StandardScaler(with_mean=not sp.issparse(X)).fit(X)
+            self.featurizer_ = None
+            if _mixed_scales(X):
+                self.featurizer_ = StandardScaler(with_mean=not sp.issparse(X)).fit(X)
         else:
             self.featurizer_ = clone(self.featurizer).fit(X, y)
         Z_base = self._base_features(X)

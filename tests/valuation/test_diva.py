@@ -390,8 +390,8 @@ def test_default_rbf_gamma_is_the_median_heuristic():
 
     X, y = make_blobs(40, n_features=3, centers=2, random_state=0)
     weighter = DIVAWeighter().fit(X, y)
-    Z = StandardScaler().fit_transform(X)
-    D = pairwise_distances(Z, squared=True)[np.triu_indices(40, k=1)]
+    assert weighter.featurizer_ is None  # one scale: X is used as it is
+    D = pairwise_distances(X, squared=True)[np.triu_indices(40, k=1)]
     assert weighter.gamma_ == pytest.approx(1.0 / np.median(D))
     fixed = DIVAWeighter(kernel_params={"gamma": 0.3}).fit(X, y)
     assert fixed.gamma_ is None
@@ -423,3 +423,16 @@ def test_user_featurizer_sees_the_raw_X():
     weighter = DIVAWeighter(featurizer=featurizer).fit(X, y)
     assert weighter.score_samples(X, y).shape == (40,)
     assert list(weighter.feature_names_in_) == ["colour", "size"]
+
+
+def test_auto_featurizer_standardises_columns_in_different_units():
+    import scipy.sparse as sp
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    weighter = DIVAWeighter(n_steps=0).fit(X[:200], y[:200])
+    assert isinstance(weighter.featurizer_, StandardScaler)
+    X, y = make_blobs(60, n_features=4, centers=2, random_state=0)
+    assert DIVAWeighter(n_steps=0).fit(X, y).featurizer_ is None
+    mixed = sp.csr_matrix(X * [1.0, 1.0, 1.0, 1000.0])
+    assert isinstance(DIVAWeighter(n_steps=0).fit(mixed, y).featurizer_, StandardScaler)
