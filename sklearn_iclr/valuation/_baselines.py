@@ -40,6 +40,16 @@ def _check_xy(X, y, name="X"):
     return X, y
 
 
+def _check_val(X, X_val, y_val):
+    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    if X_val.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; the "
+            "validation rows must have the training rows' columns."
+        )
+    return X_val, y_val
+
+
 def _subset_score(estimator, scorer, X, y, X_val, y_val, idx, empty_score):
     """Score of ``estimator`` trained on rows ``idx`` (constant fallbacks)."""
     if len(idx) == 0:
@@ -101,7 +111,7 @@ def leave_one_out_values(estimator, X, y, X_val, y_val, *, scoring=None):
     (15,)
     """
     X, y = _check_xy(X, y)
-    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    X_val, y_val = _check_val(X, X_val, y_val)
     scorer = check_scoring(estimator, scoring=scoring)
     n = X.shape[0]
     everything = np.arange(n)
@@ -177,7 +187,7 @@ def knn_shapley_values(
     3
     """
     X, y = _check_xy(X, y)
-    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    X_val, y_val = _check_val(X, X_val, y_val)
     n = X.shape[0]
     K = n_neighbors
     ranks = np.arange(1, n + 1, dtype=np.float64)  # i = 1 .. N
@@ -373,7 +383,7 @@ def tmc_shapley_values(
     (15,)
     """
     X, y = _check_xy(X, y)
-    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    X_val, y_val = _check_val(X, X_val, y_val)
     scorer = check_scoring(estimator, scoring=scoring)
     rng = check_random_state(random_state)
     n = X.shape[0]

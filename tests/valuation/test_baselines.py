@@ -143,3 +143,12 @@ def test_nan_labels_are_rejected():
         knn_shapley_values(X, y, X, y_nan)
     with pytest.raises(ValueError, match="needs class labels"):
         find_label_issues(X, X[:, 0])
+
+
+def test_validation_columns_must_match():
+    from sklearn_iclr.valuation import knn_shapley_values
+
+    X = np.random.RandomState(0).randn(20, 3)
+    y = np.r_[np.zeros(10), np.ones(10)]
+    with pytest.raises(ValueError, match="X_val has 2 features but X has 3"):
+        knn_shapley_values(X, y, X[:, :2], y)
