@@ -2,7 +2,8 @@
 
 :class:`DIVAWeighter` computes the dataset derivative of Dukler et al. (ICLR
 2022); :class:`DIVAReweightedClassifier` and :class:`DIVAReweightedRegressor`
-train any estimator with the resulting weights; :func:`find_label_issues`
+train any estimator with the resulting weights; :class:`NetworkFeaturizer`
+gives DIVA the linearisation of a trained network; :func:`find_label_issues`
 flags likely mislabelled rows; the baselines (exact leave-one-out, KNN-Shapley,
 Data-OOB, truncated Monte-Carlo Shapley) value rows for comparison.
 """
@@ -18,12 +19,14 @@ from ._baselines import (
 )
 from ._diva import DIVAWeighter
 from ._label_issues import find_label_issues
+from ._network import NetworkFeaturizer
 from ._reweighted import DIVAReweightedClassifier, DIVAReweightedRegressor
 
 __all__ = [
     "DIVAReweightedClassifier",
     "DIVAReweightedRegressor",
     "DIVAWeighter",
+    "NetworkFeaturizer",
     "data_oob_values",
     "find_label_issues",
     "knn_shapley_values",

@@ -29,10 +29,25 @@ from ..utils._sklearn_compat import (
 def _check_xy(X, y, name="X"):
     X = check_array(X, accept_sparse=("csr",), dtype=np.float64, input_name=name)
     y = np.asarray(y)
+    y_name = "y_val" if name == "X_val" else "y"
     if y.ndim != 1:
-        raise ValueError(f"y must be one-dimensional, got shape {y.shape}.")
+        raise ValueError(f"{y_name} must be one-dimensional, got shape {y.shape}.")
+    if y.dtype.kind in "fc" and not np.all(np.isfinite(y)):
+        raise ValueError(f"{y_name} contains NaN or infinity.")
+    if y.dtype == object and any(v is None or v != v for v in y):
+        raise ValueError(f"{y_name} contains missing values (None or NaN).")
     check_consistent_length(X, y)
     return X, y
+
+
+def _check_val(X, X_val, y_val):
+    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    if X_val.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; the "
+            "validation rows must have the training rows' columns."
+        )
+    return X_val, y_val
 
 
 def _subset_score(estimator, scorer, X, y, X_val, y_val, idx, empty_score):
@@ -96,7 +111,7 @@ def leave_one_out_values(estimator, X, y, X_val, y_val, *, scoring=None):
     (15,)
     """
     X, y = _check_xy(X, y)
-    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    X_val, y_val = _check_val(X, X_val, y_val)
     scorer = check_scoring(estimator, scoring=scoring)
     n = X.shape[0]
     everything = np.arange(n)
@@ -172,7 +187,7 @@ def knn_shapley_values(
     3
     """
     X, y = _check_xy(X, y)
-    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    X_val, y_val = _check_val(X, X_val, y_val)
     n = X.shape[0]
     K = n_neighbors
     ranks = np.arange(1, n + 1, dtype=np.float64)  # i = 1 .. N
@@ -368,7 +383,7 @@ def tmc_shapley_values(
     (15,)
     """
     X, y = _check_xy(X, y)
-    X_val, y_val = _check_xy(X_val, y_val, "X_val")
+    X_val, y_val = _check_val(X, X_val, y_val)
     scorer = check_scoring(estimator, scoring=scoring)
     rng = check_random_state(random_state)
     n = X.shape[0]

@@ -3,20 +3,21 @@
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-import hashlib
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    clone,
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.kernel_approximation import Nystroem
+from sklearn.metrics.pairwise import (
+    PAIRWISE_KERNEL_FUNCTIONS,
+    euclidean_distances,
+    pairwise_kernels,
 )
-from sklearn.metrics.pairwise import PAIRWISE_KERNEL_FUNCTIONS, pairwise_kernels
-from sklearn.preprocessing import LabelBinarizer
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
+from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_consistent_length
 
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -26,15 +27,21 @@ from ..utils._sklearn_compat import (
     check_is_fitted,
     validate_data,
 )
-from ._linear_loo import loo_state
+from ._linear_loo import extension_grad, loo_state
 
 _KERNELS = {"linear"} | (set(PAIRWISE_KERNEL_FUNCTIONS) - {"linear"})
+# Above this many training rows a non-linear kernel is approximated with
+# ``n_components`` Nystroem features (memory linear in n instead of n x n).
+_EXACT_KERNEL_MAX_SAMPLES = 1000
+# The exact dual form keeps about five n x n float64 matrices alive at once.
+_DUAL_MATRICES = 5
+_DUAL_MEMORY_BUDGET = 2 * 2**30  # bytes
 
 
 def _row_keys(X):
-    """One 128-bit digest per row of ``X``, to recognise training rows."""
+    """One bytes key per row of ``X`` (its float64 values), to recognise rows."""
     X = np.ascontiguousarray(X, dtype=np.float64)
-    return [hashlib.blake2b(row.tobytes(), digest_size=16).digest() for row in X]
+    return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
 
 
 def _dense(X):
@@ -42,47 +49,137 @@ def _dense(X):
     return np.asarray(X, dtype=np.float64)
 
 
-class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+# Columns whose spreads differ by more than this factor (widest against the
+# median column) are taken to be in different units and are standardised.
+_MIXED_SCALE_RATIO = 10.0
+
+
+def _mixed_scales(X):
+    """Whether the columns of ``X`` are on different scales (units).
+
+    True when the widest column's standard deviation exceeds the median
+    (non-zero) one by more than ``_MIXED_SCALE_RATIO``: measurements in
+    different units, which a kernel on raw values would let the widest column
+    dominate. Pixels, word frequencies or already scaled features share one
+    scale and are kept as they are: standardising them inflates rare,
+    nearly constant columns.
+    """
+    if sp.issparse(X):
+        X = sp.csr_matrix(X)
+        mean = np.asarray(X.mean(axis=0)).ravel()
+        std = np.sqrt(
+            np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean**2, 0)
+        )
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            std = np.std(X, axis=0)
+    std = std[std > 0]
+    if std.size == 0:
+        return False
+    if not np.all(np.isfinite(std)):
+        return True  # overflowing columns; the finiteness check will name it
+    return bool(std.max() > _MIXED_SCALE_RATIO * np.median(std))
+
+
+def median_heuristic_gamma(Z, random_state=None, max_rows=500):
+    """RBF ``gamma`` by the median heuristic: 1 / median squared distance.
+
+    The median is taken over the pairs of at most ``max_rows`` rows drawn at
+    random, so the cost does not grow with the number of rows.
+    """
+    rng = check_random_state(random_state)
+    if Z.shape[0] > max_rows:
+        Z = Z[rng.choice(Z.shape[0], max_rows, replace=False)]
+    D = euclidean_distances(Z, squared=True)
+    positive = D[np.triu_indices_from(D, k=1)]
+    positive = positive[positive > 0]
+    if positive.size == 0 or not np.isfinite(np.median(positive)):
+        return 1.0
+    return float(1.0 / np.median(positive))
+
+
+_WEIGHTER_IN_PIPELINE = (
+    "DIVAWeighter cannot pass its weights on to the next step of a Pipeline "
+    "(a Pipeline step only hands on X), so the weights would be silently "
+    "ignored. Wrap the model instead: make_pipeline(StandardScaler(), "
+    "DIVAReweightedClassifier(LogisticRegression())) trains LogisticRegression "
+    "with the DIVA weights (DIVAReweightedRegressor for regression); use "
+    "DIVAWeighter().fit(X, y).sample_weight_ to get the weights themselves."
+)
+
+
+class DIVAWeighter(TransformerMixin, BaseEstimator):
     """Value and reweight training rows with the dataset derivative (DIVA).
 
     DIVA linearises the learning task as a weighted (kernel) ridge regression
-    on fixed features ``Z`` (the raw ``X`` or the output of ``featurizer``;
-    one-hot targets for classification).  Giving row ``i`` the weight
-    ``a_i``, the leave-one-out (LOO) predictions of that model, and hence the
-    LOO loss ``L(a)``, have a closed form in ``a`` (Sherman-Morrison on the
-    weighted hat matrix), so no model is ever refitted.  The *dataset
-    derivative* ``dL/da`` says, for every row, how the LOO loss changes when
-    the row is up- or down-weighted: rows with a positive derivative hurt
-    (typically mislabelled rows), rows with a negative derivative help.  A
-    few projected gradient steps on ``a`` within ``[0, max_weight]`` give the
-    optimised weights :attr:`sample_weight_`.
+    on fixed features ``Z`` (one-hot targets for classification).  Giving row
+    ``i`` the weight ``a_i``, the leave-one-out (LOO) predictions of that
+    model, and hence the LOO loss ``L(a)``, have a closed form in ``a``
+    (Sherman-Morrison on the weighted hat matrix), so no model is ever
+    refitted.  The *dataset derivative* ``dL/da`` says, for every row, how
+    the LOO loss changes when the row is up- or down-weighted: rows with a
+    positive derivative hurt (typically mislabelled rows), rows with a
+    negative derivative help.  A few projected gradient steps on ``a`` within
+    ``[0, max_weight]`` give the optimised weights :attr:`sample_weight_`.
 
-    ``transform`` passes ``X`` through unchanged so that the weighter can sit
-    in a :class:`~sklearn.pipeline.Pipeline`; use
-    :class:`DIVAReweightedClassifier` or :class:`DIVAReweightedRegressor` to
-    train a model with the weights.
+    By default the features are the columns of ``X`` (standardised when they
+    are in different units) and the model is kernel ridge regression with an
+    RBF kernel whose ``gamma`` is set by the median heuristic; above 1000
+    rows the kernel is replaced by a rank-``n_components`` Nystroem
+    approximation, so that time and memory
+    grow linearly with the number of rows.  For images, text or other inputs
+    whose raw columns are not a good feature space, pass the linearisation of
+    a network: :class:`NetworkFeaturizer` (the paper's setting) or any
+    fitted embedding wrapped in :class:`~sklearn.frozen.FrozenEstimator`.
+
+    To train a model with the weights use :class:`DIVAReweightedClassifier`
+    or :class:`DIVAReweightedRegressor`; a Pipeline cannot hand the weights
+    from one step to the next, so the weighter is not a Pipeline step.
 
     Read more in the :ref:`User Guide <valuation_guide>`.
 
     Parameters
     ----------
-    featurizer : estimator with ``fit`` and ``transform`` or None, default=None
-        Maps ``X`` to the fixed features ``Z`` of the linearised model.  It is
-        cloned and fitted on the training data inside :meth:`fit`; wrap an
-        already fitted (for example pretrained) transformer in
-        :class:`sklearn.frozen.FrozenEstimator` to use it as is.  ``None``
-        uses ``X`` itself.
-    alpha : float, default=1.0
-        Ridge penalty ``lambda`` of the linearised model (> 0).  This is the
-        ridge ``alpha`` of :class:`~sklearn.linear_model.Ridge`, not the
-        paper's per-sample weights, which are :attr:`sample_weight_` here.
-    kernel : str, default="linear"
+    featurizer : "auto", estimator with ``fit`` and ``transform`` or None, \
+            default="auto"
+        Maps ``X`` to the fixed features ``Z`` of the linearised model.
+        ``"auto"`` standardises the columns (:class:`StandardScaler`, without
+        centring for sparse ``X``) when they are on different scales (the
+        widest column's standard deviation is more than 10 times the median
+        column's: measurements in different units), so that no column
+        dominates the kernel by its unit alone, and uses ``X`` as it is
+        otherwise (pixels, word frequencies, already scaled features, whose
+        rare columns standardising would inflate); ``None`` always uses ``X``
+        as it is.  An estimator is cloned
+        and fitted on the raw training data inside :meth:`fit` (it sees ``X``
+        as given, string columns included); wrap an already fitted
+        transformer in :class:`sklearn.frozen.FrozenEstimator` to use it as
+        is.
+    alpha : float or "auto", default="auto"
+        Ridge penalty ``lambda`` of the linearised model (> 0).  Larger
+        values smooth the leave-one-out predictions over more neighbours.
+        ``"auto"`` is ``n_samples / 50``: a penalty proportional to the
+        number of rows (the usual ``lambda n`` of kernel ridge regression)
+        keeps that smoothing comparable from a hundred rows to a hundred
+        thousand.  This is the ridge ``alpha`` of
+        :class:`~sklearn.linear_model.Ridge`, not the paper's per-sample
+        weights, which are :attr:`sample_weight_` here.
+    kernel : str, default="rbf"
         ``"linear"`` for ridge regression on ``Z``; any other name of
         :func:`sklearn.metrics.pairwise.pairwise_kernels` (``"rbf"``,
-        ``"laplacian"``, ``"cosine"`` ...) for kernel ridge regression, which
-        always uses the dual form.
+        ``"laplacian"``, ``"cosine"`` ...) for kernel ridge regression (dual
+        form, or Nystroem features above 1000 rows).
     kernel_params : dict or None, default=None
-        Extra arguments of the kernel (``gamma``, ``degree`` ...).
+        Extra arguments of a non-linear kernel (``gamma``, ``degree`` ...).
+        Without ``gamma``, the RBF kernel uses the median heuristic
+        ``1 / median squared distance`` between rows of ``Z``.
+    n_components : int or None, default=200
+        Rank of the Nystroem approximation of a non-linear kernel, used when
+        there are more than 1000 training rows.  Its cost is
+        ``O(n n_components^2)`` time and ``O(n n_components)`` memory; the
+        exact kernel needs several ``n x n`` matrices (8000 rows: several
+        GB).  ``None`` always uses the exact kernel, and is refused when its
+        matrices would exceed 2 GiB.
     fit_intercept : bool, default=True
         Add a constant feature (a constant 1 to the kernel).  The intercept
         is penalised like the other coefficients.
@@ -106,7 +203,10 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     solver : {"auto", "primal", "dual"}, default="auto"
         ``"primal"`` factorises a ``d x d`` matrix (cost O(n d^2 + d^3)),
         ``"dual"`` an ``n x n`` one (O(n^3)); ``"auto"`` takes the cheaper
-        one (dual when ``n < d`` or for a non-linear kernel).
+        one.  The exact non-linear kernel always uses the dual form.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the rows drawn for the median heuristic (above 500 rows) and
+        for the Nystroem approximation (above 1000 rows).
     verbose : int, default=0
         Print the LOO loss at each step when > 0.
 
@@ -132,8 +232,15 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         The loss used.
     solver_ : str
         ``"primal"`` or ``"dual"``, the form used.
+    alpha_ : float
+        The ridge penalty used.
+    gamma_ : float or None
+        The RBF ``gamma`` used (None for other kernels).
+    kernel_approximation_ : Nystroem or None
+        The fitted Nystroem map when the kernel was approximated.
     featurizer_ : estimator or None
-        The fitted clone of ``featurizer``.
+        The fitted featurizer: the user's, the ``StandardScaler`` chosen by
+        ``"auto"``, or None when ``X`` is used as it is.
     n_features_in_ : int
         Number of features seen during :term:`fit`.
 
@@ -147,6 +254,7 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     See Also
     --------
     DIVAReweightedClassifier : Fit a classifier with the DIVA weights.
+    NetworkFeaturizer : The linearisation of a trained network.
     find_label_issues : Flag likely mislabelled rows.
     knn_shapley_values, data_oob_values, tmc_shapley_values,
     leave_one_out_values : Baseline data valuation methods.
@@ -154,11 +262,12 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     Notes
     -----
     The paper linearises a pretrained deep network around its weights (the
-    features are then the network's Jacobian or last-layer embedding); here
-    the features are whatever ``featurizer`` outputs.  The LOO loss is the
-    validation loss, so no held-out set is needed.  The derivative is exact
-    for the linearised model; it is a first-order (local) statement about
-    the weights.
+    features are then the network's Jacobian or last-layer embedding); the
+    RBF kernel of the default is the linear model in an infinite feature
+    space of the inputs.  The LOO loss is the validation loss,
+    so no held-out set is needed.  The derivative is exact for the
+    linearised model (for the Nystroem model when the kernel is
+    approximated); it is a first-order (local) statement about the weights.
 
     References
     ----------
@@ -182,10 +291,11 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "featurizer": [None, HasMethods(["fit", "transform"])],
-        "alpha": [Interval(Real, 0, None, closed="neither")],
+        "featurizer": [None, StrOptions({"auto"}), HasMethods(["fit", "transform"])],
+        "alpha": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
         "kernel": [StrOptions(_KERNELS)],
         "kernel_params": [dict, None],
+        "n_components": [None, Interval(Integral, 1, None, closed="left")],
         "fit_intercept": ["boolean"],
         "loss": [StrOptions({"auto", "cross_entropy", "squared"})],
         "task": [StrOptions({"auto", "classification", "regression"})],
@@ -193,16 +303,18 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         "step_size": [Interval(Real, 0, None, closed="left")],
         "max_weight": [Interval(Real, 1, None, closed="left")],
         "solver": [StrOptions({"auto", "primal", "dual"})],
+        "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
 
     def __init__(
         self,
-        featurizer=None,
+        featurizer="auto",
         *,
-        alpha=1.0,
-        kernel="linear",
+        alpha="auto",
+        kernel="rbf",
         kernel_params=None,
+        n_components=200,
         fit_intercept=True,
         loss="auto",
         task="auto",
@@ -210,12 +322,14 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         step_size=0.1,
         max_weight=1.0,
         solver="auto",
+        random_state=None,
         verbose=0,
     ):
         self.featurizer = featurizer
         self.alpha = alpha
         self.kernel = kernel
         self.kernel_params = kernel_params
+        self.n_components = n_components
         self.fit_intercept = fit_intercept
         self.loss = loss
         self.task = task
@@ -223,22 +337,55 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.step_size = step_size
         self.max_weight = max_weight
         self.solver = solver
+        self.random_state = random_state
         self.verbose = verbose
 
     # -- helpers -----------------------------------------------------------
-    def _features(self, X):
+    def _raw_input(self):
+        """Whether X goes to a user's featurizer as given (not validated)."""
+        return self.featurizer is not None and not isinstance(self.featurizer, str)
+
+    def _check_X(self, X, reset, y=None):
+        if self._raw_input():
+            if y is None:
+                return validate_data(self, X, reset=reset, skip_check_array=True)
+            X, y = validate_data(self, X, y, reset=reset, skip_check_array=True)
+            return X, y
+        kwargs = dict(accept_sparse=("csr", "csc"), dtype=np.float64, reset=reset)
+        if y is None:
+            return validate_data(self, X, **kwargs)
+        return validate_data(self, X, y, y_numeric=False, **kwargs)
+
+    def _base_features(self, X):
+        """Features before the kernel map: the featurizer's output, checked."""
         Z = X if self.featurizer_ is None else self.featurizer_.transform(X)
         Z = _dense(Z)
         if not np.all(np.isfinite(Z)):
+            if self.featurizer_ is None or isinstance(self.featurizer_, StandardScaler):
+                raise ValueError(
+                    "The features of X are not finite after standardisation: X "
+                    "has values too large for float64 arithmetic (for example "
+                    "1e200). Rescale X before DIVAWeighter."
+                )
             raise ValueError("The featurizer produced NaN or infinite features.")
-        if self.fit_intercept and self.kernel == "linear":
+        return Z
+
+    def _map(self, Z):
+        """Features of the linear (primal or dual) model from base features."""
+        if self.kernel_approximation_ is not None:
+            Z = self.kernel_approximation_.transform(Z)
+        if self.fit_intercept and self._linear_form:
             Z = np.hstack([Z, np.ones((Z.shape[0], 1))])
         return Z
 
-    def _gram(self, Z):
-        if self.kernel == "linear":
-            return None
-        Q = pairwise_kernels(Z, metric=self.kernel, **(self.kernel_params or {}))
+    def _kernel_params(self):
+        params = dict(self.kernel_params or {})
+        if self.gamma_ is not None:
+            params["gamma"] = self.gamma_
+        return params
+
+    def _gram(self, Z, Z2=None):
+        Q = pairwise_kernels(Z, Z2, metric=self.kernel, **self._kernel_params())
         Q = np.asarray(Q, dtype=np.float64)
         if self.fit_intercept:
             Q = Q + 1.0
@@ -252,50 +399,29 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             return Y
         return np.asarray(y, dtype=np.float64).reshape(-1, 1)
 
-    def _state(self, Z, Y, weights, val_mask=None, gram=None, need_grad=True):
-        return loo_state(
+    def _state(self, Z, Y, weights, gram=None, need_grad=True, keep_factor=False):
+        state = loo_state(
             Z,
             Y,
             weights,
-            self.alpha,
+            self.alpha_,
             form=self.solver_,
             loss=self.loss_,
-            val_mask=val_mask,
             gram=gram,
             need_grad=need_grad,
+            keep_factor=keep_factor,
         )
-
-    # -- API ---------------------------------------------------------------
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
-        """Compute the dataset derivative and the optimised weights.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,)
-            Class labels or continuous targets.
-
-        Returns
-        -------
-        self : object
-            The fitted weighter.
-        """
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=("csr", "csc"),
-            dtype=np.float64,
-            y_numeric=False,
-        )
-        n_samples = X.shape[0]
-        if n_samples < 2:
-            raise ValueError(
-                f"DIVAWeighter needs at least 2 samples for leave-one-out; got "
-                f"{n_samples} sample."
+        values = [state["loss"]] + ([state["grad"]] if need_grad else [])
+        if not all(np.all(np.isfinite(v)) for v in values):
+            raise FloatingPointError(
+                f"DIVA's leave-one-out loss or its derivative is not finite "
+                f"(alpha={self.alpha_!r}): the linearised model is numerically "
+                "singular. Increase alpha (for example to 1.0 or more) or rescale "
+                "the features."
             )
+        return state
+
+    def _resolve_task(self, y):
         target_type = type_of_target(y, input_name="y")
         if self.task == "auto":
             if target_type in ("binary", "multiclass"):
@@ -321,29 +447,118 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                     "DIVAWeighter needs at least 2 classes for classification; got "
                     "1 class."
                 )
-        else:
-            y = np.asarray(y, dtype=np.float64)
+            return y
+        y = np.asarray(y, dtype=np.float64)
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y contains NaN or infinity.")
+        return y
+
+    # -- API ---------------------------------------------------------------
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y):
+        """Compute the dataset derivative and the optimised weights.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels or continuous targets.
+
+        Returns
+        -------
+        self : object
+            The fitted weighter.
+        """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        X, y = self._check_X(X, reset=True, y=y)
+        if self._raw_input():
+            y = np.asarray(y)
+            check_consistent_length(X, y)
+        n_samples = y.shape[0]
+        if n_samples < 2:
+            raise ValueError(
+                f"DIVAWeighter needs at least 2 samples for leave-one-out; got "
+                f"{n_samples} sample."
+            )
+        if self.kernel == "linear" and self.kernel_params:
+            raise ValueError(
+                f"kernel_params={self.kernel_params!r} has no effect with "
+                "kernel='linear'; choose a non-linear kernel (for example "
+                "kernel='rbf') or leave kernel_params=None."
+            )
+        y = self._resolve_task(y)
         self.loss_ = (
             ("cross_entropy" if self.task_ == "classification" else "squared")
             if self.loss == "auto"
             else self.loss
         )
+        rng = check_random_state(self.random_state)
+        self.alpha_ = n_samples / 50 if self.alpha == "auto" else float(self.alpha)
 
-        self.featurizer_ = None
-        if self.featurizer is not None:
+        if self.featurizer is None:
+            self.featurizer_ = None
+        elif isinstance(self.featurizer, str):  # "auto"
+            self.featurizer_ = None
+            if _mixed_scales(X):
+                self.featurizer_ = StandardScaler(with_mean=not sp.issparse(X)).fit(X)
+        else:
             self.featurizer_ = clone(self.featurizer).fit(X, y)
-        Z = self._features(X)
-        Y = self._targets(y)
-        if self.kernel != "linear":
+        Z_base = self._base_features(X)
+
+        self.gamma_ = None
+        if self.kernel == "rbf" and "gamma" not in (self.kernel_params or {}):
+            self.gamma_ = median_heuristic_gamma(Z_base, rng)
+        self.kernel_approximation_ = None
+        exact = self.kernel == "linear" or (
+            self.n_components is None or n_samples <= _EXACT_KERNEL_MAX_SAMPLES
+        )
+        if not exact:
+            self.kernel_approximation_ = Nystroem(
+                kernel=self.kernel,
+                n_components=min(self.n_components, n_samples),
+                random_state=rng.randint(np.iinfo(np.int32).max),
+                **self._kernel_params(),
+            ).fit(Z_base)
+        self._linear_form = self.kernel == "linear" or not exact
+        Z = self._map(Z_base) if self._linear_form else Z_base
+        if not self._linear_form:
             self.solver_ = "dual"
         elif self.solver == "auto":
             self.solver_ = "primal" if Z.shape[1] <= n_samples else "dual"
         else:
             self.solver_ = self.solver
-        gram = self._gram(Z)
+        if self.solver_ == "dual":
+            needed = _DUAL_MATRICES * 8 * n_samples**2
+            if needed > _DUAL_MEMORY_BUDGET:
+                raise MemoryError(
+                    f"The exact dual form needs about {needed / 2**30:.1f} GiB for "
+                    f"{n_samples} rows (n x n matrices), above the "
+                    f"{_DUAL_MEMORY_BUDGET / 2**30:.0f} GiB budget. Use the Nystroem "
+                    "approximation (n_components=200, the default), "
+                    "kernel='linear' with solver='primal', or fewer rows."
+                )
+        gram = None if self._linear_form else self._gram(Z)
+        with np.errstate(over="ignore"):
+            # Z^T Z (or the Gram matrix) must not overflow.
+            magnitude = np.max(np.abs(Z)) ** 2 * Z.shape[0] * Z.shape[1]
+        if not np.isfinite(magnitude) or (
+            gram is not None and not np.all(np.isfinite(gram))
+        ):
+            raise ValueError(
+                "The features of X are too large for float64 arithmetic (their "
+                "products overflow). Rescale X, or keep featurizer='auto', which "
+                "standardises the columns."
+            )
+        Y = self._targets(y)
 
         weights = np.ones(n_samples)
-        state = self._state(Z, Y, weights, gram=gram)
+        state = self._state(Z, Y, weights, gram=gram, keep_factor=True)
+        self._factor = state.pop("factor")
         self.dataset_derivative_ = state["grad"]
         self.loo_predictions_ = state["loo_predictions"]
         path = [state["loss"] / n_samples]
@@ -367,23 +582,24 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.loo_loss_path_ = np.asarray(path)
         self.loo_loss_ = float(path[-1])
         # What score_samples needs to value new rows or recognise training rows.
-        self._Z_fit = Z
-        self._Y_fit = Y
-        self._train_keys = {}
-        for i, key in enumerate(_row_keys(_dense(X))):
-            self._train_keys.setdefault(key, []).append(i)
+        self._Z_base_fit = Z_base if not self._linear_form else None
+        self._Z_dual_fit = Z if self._linear_form and self.solver_ == "dual" else None
+        # Training rows are recognised by their features, on demand.
+        self._train_keys_source = Z_base
+        self.__dict__.pop("_train_keys", None)
         self._y_fit = y
         return self
 
     def score_samples(self, X, y=None):
         """Per-row value: minus the dataset derivative (higher = more useful).
 
-        For rows of the training set (matched by their feature values, and by
+        For rows of the training set (matched by their features, and by
         their label when ``y`` is given) this is ``-dataset_derivative_``.
         Other rows are valued as candidates to add to the training set: their
         value is ``-dL/da`` for that row added with weight 0 (training rows
         at weight 1), which needs their label ``y`` (the paper's dataset
-        extension).
+        extension).  The factorisation of :meth:`fit` is reused, so valuing
+        new rows costs time linear in their number.
 
         Parameters
         ----------
@@ -399,18 +615,21 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             whose up-weighting increases the LOO loss.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=("csr", "csc"), dtype=np.float64, reset=False
-        )
+        X = self._check_X(X, reset=False)
+        Z_base = self._base_features(X)
         if y is not None:
             y = np.asarray(y)
-            if y.shape[0] != X.shape[0]:
+            if y.shape[0] != Z_base.shape[0]:
                 raise ValueError(
-                    f"X has {X.shape[0]} rows but y has {y.shape[0]} entries."
+                    f"X has {Z_base.shape[0]} rows but y has {y.shape[0]} entries."
                 )
-        values = np.empty(X.shape[0])
+        values = np.empty(Z_base.shape[0])
         new_rows = []
-        for j, key in enumerate(_row_keys(_dense(X))):
+        if not hasattr(self, "_train_keys"):
+            self._train_keys = {}
+            for i, key in enumerate(_row_keys(self._train_keys_source).tolist()):
+                self._train_keys.setdefault(key, []).append(i)
+        for j, key in enumerate(_row_keys(Z_base).tolist()):
             candidates = self._train_keys.get(key, [])
             if y is not None:
                 candidates = [i for i in candidates if self._y_fit[i] == y[j]]
@@ -424,10 +643,10 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                     f"{len(new_rows)} row(s) of X are not training rows; pass their "
                     "labels y to value them as candidate additions."
                 )
-            values[new_rows] = self._extension_values(X[new_rows], y[new_rows])
+            values[new_rows] = self._extension_values(Z_base[new_rows], y[new_rows])
         return values
 
-    def _extension_values(self, X, y):
+    def _extension_values(self, Z_base, y):
         """-dL/da of new rows added with weight 0 (LOO loss on training rows)."""
         if self.task_ == "classification":
             unknown = set(np.unique(y)) - set(self.classes_)
@@ -437,17 +656,30 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 )
         else:
             y = np.asarray(y, dtype=np.float64)
-        Z_new = self._features(X)
-        Z = np.vstack([self._Z_fit, Z_new])
-        Y = np.vstack([self._Y_fit, self._targets(y)])
-        n = self._Z_fit.shape[0]
-        weights = np.r_[np.ones(n), np.zeros(Z_new.shape[0])]
-        val_mask = np.r_[np.ones(n, bool), np.zeros(Z_new.shape[0], bool)]
-        state = self._state(Z, Y, weights, val_mask=val_mask, gram=self._gram(Z))
-        return -state["grad"][n:]
+        Y_new = self._targets(y)
+        if self._linear_form:
+            Z_new = self._map(Z_base)
+            if self.solver_ == "primal":
+                grad = extension_grad(self._factor, Y_new, Z_new=Z_new)
+            else:  # linear kernel in the dual form
+                grad = extension_grad(
+                    self._factor, Y_new, gram_new=self._linear_gram(Z_new)
+                )
+        else:
+            grad = extension_grad(
+                self._factor, Y_new, gram_new=self._gram(self._Z_base_fit, Z_base)
+            )
+        return -grad
+
+    def _linear_gram(self, Z_new):
+        return self._Z_dual_fit @ Z_new.T
 
     def transform(self, X):
         """Return ``X`` unchanged (after validation).
+
+        The weighter only values rows; it does not change them.  It is not a
+        Pipeline step: :meth:`fit_transform` raises, because a Pipeline cannot
+        pass the weights on to the next step.
 
         Parameters
         ----------
@@ -460,11 +692,23 @@ class DIVAWeighter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             The same data.
         """
         check_is_fitted(self)
-        return validate_data(self, X, accept_sparse=True, reset=False)
+        return self._check_X(X, reset=False)
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Not supported: the weights cannot travel down a Pipeline.
+
+        Raises
+        ------
+        TypeError
+            Always, with the way to train a model on the DIVA weights
+            (:class:`DIVAReweightedClassifier` or
+            :class:`DIVAReweightedRegressor`).
+        """
+        self._validate_params()
+        raise TypeError(_WEIGHTER_IN_PIPELINE)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.target_tags.required = True
-        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags

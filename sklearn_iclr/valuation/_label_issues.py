@@ -7,6 +7,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils.multiclass import type_of_target
 
 from ..utils._sklearn_compat import Interval, validate_params
 from ._diva import DIVAWeighter
@@ -28,7 +29,8 @@ def find_label_issues(
 ):
     """Indices of training rows that are likely mislabelled, worst first.
 
-    Fits a :class:`DIVAWeighter` and ranks the rows by their DIVA value
+    Fits a :class:`DIVAWeighter` (without its weight steps, which the values
+    do not depend on) and ranks the rows by their DIVA value
     (``-dataset_derivative_``): a row with a negative value increases the
     leave-one-out loss of the other rows when it is up-weighted, which is
     what a wrong label does.
@@ -74,7 +76,17 @@ def find_label_issues(
     >>> sorted(set(issues) & {10, 60, 110})
     [10, 60, 110]
     """
+    target_type = type_of_target(y, input_name="y")
+    if target_type not in ("binary", "multiclass"):
+        raise ValueError(
+            f"find_label_issues needs class labels; y is {target_type!r}. To value "
+            "the rows of a regression data set use DIVAWeighter(task='regression')"
+            ".fit(X, y).score_samples(X, y)."
+        )
     weighter = DIVAWeighter() if weighter is None else clone(weighter)
+    # The values are the derivative at the start (all weights 1): the
+    # projected steps, which only move the weights, are skipped.
+    weighter.set_params(n_steps=0)
     weighter.fit(X, y)
     values = -weighter.dataset_derivative_
     order = np.argsort(values, kind="stable")

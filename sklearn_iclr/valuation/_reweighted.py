@@ -10,7 +10,10 @@ from sklearn.base import (
     MetaEstimatorMixin,
     RegressorMixin,
     clone,
+    is_classifier,
+    is_regressor,
 )
+from sklearn.pipeline import Pipeline
 from sklearn.utils.metadata_routing import (
     MetadataRouter,
     MethodMapping,
@@ -20,7 +23,11 @@ from sklearn.utils.metadata_routing import (
 )
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import has_fit_parameter
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    has_fit_parameter,
+)
 
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -29,6 +36,35 @@ from ..utils._sklearn_compat import (
     validate_data,
 )
 from ._diva import DIVAWeighter
+
+
+def _sample_weight_key(estimator):
+    """Name under which ``estimator.fit`` takes the weights (None: it does not).
+
+    A Pipeline passes them to its last step as ``<step>__sample_weight``.
+    """
+    if isinstance(estimator, Pipeline):
+        name, last = estimator.steps[-1]
+        if last is None or last == "passthrough":
+            return None
+        return f"{name}__sample_weight" if _sample_weight_key(last) else None
+    return "sample_weight" if has_fit_parameter(estimator, "sample_weight") else None
+
+
+def _check_raw(estimator, X, y=None, *, reset):
+    """Check shape and feature names of ``X`` but keep its values as given.
+
+    A DataFrame stays a DataFrame (a wrapped Pipeline may select columns by
+    name); other input becomes a 2-D array of its own dtype (strings kept).
+    """
+    if not hasattr(X, "iloc"):
+        X = check_array(X, accept_sparse=True, dtype=None, ensure_all_finite=False)
+    if y is None:
+        return validate_data(estimator, X, reset=reset, skip_check_array=True)
+    X, y = validate_data(estimator, X, y, reset=reset, skip_check_array=True)
+    y = np.asarray(y)
+    check_consistent_length(X, y)
+    return X, y
 
 
 def _estimator_has(attr):
@@ -77,17 +113,33 @@ class _BaseDIVAReweighted(MetaEstimatorMixin, BaseEstimator):
             The fitted meta-estimator.
         """
         _raise_for_params(fit_params, self, "fit")
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=("csr", "csc"),
-            dtype=np.float64,
-            y_numeric=self._task == "regression",
-        )
+        # X goes as given to the weighter (and its featurizer) and the
+        # estimator, which validate it themselves: a Pipeline may take
+        # string columns.
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        X, y = _check_raw(self, X, y, reset=True)
         if self._task == "classification":
             check_classification_targets(y)
-        if not has_fit_parameter(self.estimator, "sample_weight"):
+            if not is_classifier(self.estimator):
+                raise ValueError(
+                    f"DIVAReweightedClassifier needs a classifier; "
+                    f"{type(self.estimator).__name__} is not one (its predictions "
+                    "would not be class labels). Use DIVAReweightedRegressor for a "
+                    "regressor, or a classifier such as LogisticRegression or "
+                    "RidgeClassifier."
+                )
+        elif not is_regressor(self.estimator):
+            raise ValueError(
+                f"DIVAReweightedRegressor needs a regressor; "
+                f"{type(self.estimator).__name__} is not one. Use "
+                "DIVAReweightedClassifier for a classifier."
+            )
+        weight_key = _sample_weight_key(self.estimator)
+        if weight_key is None:
             raise ValueError(
                 f"{type(self.estimator).__name__}.fit does not accept sample_weight, "
                 "so it cannot be trained with DIVA weights."
@@ -108,10 +160,32 @@ class _BaseDIVAReweighted(MetaEstimatorMixin, BaseEstimator):
             weighter.set_params(task=self._task)
         self.weighter_ = weighter.fit(X, y, **weighter_params)
         self.sample_weight_ = self.weighter_.sample_weight_
-        self.estimator_ = clone(self.estimator).fit(
-            X, y, sample_weight=self.sample_weight_, **estimator_params
-        )
+        estimator_params[weight_key] = self.sample_weight_
+        self.estimator_ = clone(self.estimator).fit(X, y, **estimator_params)
         return self
+
+    def set_params(self, **params):
+        """Set parameters; ``weighter__*`` also works with ``weighter=None``.
+
+        With the default ``weighter=None``, setting a ``weighter__*``
+        parameter (as a grid search does) first makes the weighter an
+        explicit ``DIVAWeighter()``.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        if params.get("weighter", self.weighter) is None and any(
+            key.startswith("weighter__") for key in params
+        ):
+            params = {**params, "weighter": DIVAWeighter()}
+        return super().set_params(**params)
 
     def predict(self, X):
         """Predict with the reweighted estimator.
@@ -127,9 +201,7 @@ class _BaseDIVAReweighted(MetaEstimatorMixin, BaseEstimator):
             Predictions of ``estimator_``.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=("csr", "csc"), dtype=np.float64, reset=False
-        )
+        X = _check_raw(self, X, reset=False)
         return self.estimator_.predict(X)
 
     def get_metadata_routing(self):
@@ -156,6 +228,7 @@ class _BaseDIVAReweighted(MetaEstimatorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.input_tags.allow_nan = False
         return tags
 
 
@@ -244,9 +317,7 @@ class DIVAReweightedClassifier(ClassifierMixin, _BaseDIVAReweighted):
             Probabilities from ``estimator_``.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=("csr", "csc"), dtype=np.float64, reset=False
-        )
+        X = _check_raw(self, X, reset=False)
         return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
@@ -264,9 +335,7 @@ class DIVAReweightedClassifier(ClassifierMixin, _BaseDIVAReweighted):
             Log probabilities from ``estimator_``.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=("csr", "csc"), dtype=np.float64, reset=False
-        )
+        X = _check_raw(self, X, reset=False)
         return self.estimator_.predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
@@ -284,9 +353,7 @@ class DIVAReweightedClassifier(ClassifierMixin, _BaseDIVAReweighted):
             Decision values from ``estimator_``.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, accept_sparse=("csr", "csc"), dtype=np.float64, reset=False
-        )
+        X = _check_raw(self, X, reset=False)
         return self.estimator_.decision_function(X)
 
 

@@ -6,26 +6,35 @@ Run them with ``python -m sklearn_iclr --only valuation``.
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+# Annotators confuse these digits; each flipped label goes to the partner.
+_PAIRS = {1: 7, 7: 1, 3: 8, 8: 3, 4: 9, 9: 4}
 
-def _noisy_digits(fast, seed=0):
+
+def _noisy_digits(fast, seed=0, noise=0.3):
+    """Digits 1, 3, 4, 7, 8, 9 with ``noise`` of the training labels swapped
+    for the confusable partner (1-7, 3-8, 4-9); a clean test set."""
     import numpy as np
     from sklearn.datasets import load_digits
 
     X, y = load_digits(return_X_y=True)
-    X = X / 16.0
+    keep = np.isin(y, list(_PAIRS))
+    X, y = X[keep] / 16.0, y[keep]
     rng = np.random.RandomState(seed)
     idx = rng.permutation(len(y))
-    n_train = 600 if fast else 1200
+    n_train = 400 if fast else 700
     tr, te = idx[:n_train], idx[n_train:]
     y_noisy = y[tr].copy()
-    flipped = rng.rand(n_train) < 0.2
-    y_noisy[flipped] = (y_noisy[flipped] + rng.randint(1, 10, flipped.sum())) % 10
+    flipped = rng.rand(n_train) < noise
+    y_noisy[flipped] = [_PAIRS[label] for label in y_noisy[flipped]]
     return X[tr], y_noisy, flipped, X[te], y[te]
 
 
 def diva_label_issues_step(fast, verbose):
-    """DIVAWeighter: find flipped digit labels with the dataset derivative."""
+    """DIVAWeighter: find swapped digit labels, beside out-of-fold confidence."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import cross_val_predict
 
     from sklearn_iclr._tour import TourResult
     from sklearn_iclr.valuation import DIVAWeighter
@@ -33,11 +42,19 @@ def diva_label_issues_step(fast, verbose):
     X, y, flipped, _, _ = _noisy_digits(fast)
     weighter = DIVAWeighter(verbose=verbose).fit(X, y)
     auroc = roc_auc_score(flipped, -weighter.score_samples(X, y))
+    # The usual first try (the cleanlab recipe): out-of-fold probability of
+    # the given label under a logistic regression.
+    proba = cross_val_predict(
+        LogisticRegression(max_iter=300), X, y, cv=5, method="predict_proba"
+    )
+    given = proba[np.arange(len(y)), np.searchsorted(np.unique(y), y)]
+    baseline = roc_auc_score(flipped, -given)
     return TourResult(
         estimator="DIVAWeighter",
-        did=f"valued {len(y)} digits rows ({flipped.sum()} labels flipped) in "
-        f"closed form, {weighter.solver_} form, no retraining",
-        headline=f"flipped-label detection AUROC {auroc:.3f}",
+        did=f"valued {len(y)} digits rows ({flipped.sum()} labels swapped between "
+        "1-7, 3-8, 4-9) in closed form, no retraining",
+        headline=f"label-error detection AUROC {auroc:.3f} vs {baseline:.3f} for "
+        "out-of-fold LogisticRegression confidence",
     )
 
 

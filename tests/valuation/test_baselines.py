@@ -128,3 +128,27 @@ def test_baselines_reject_bad_input():
     X_nan[0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         data_oob_values(X_nan, y)
+
+
+def test_nan_labels_are_rejected():
+    from sklearn_iclr.valuation import find_label_issues, knn_shapley_values
+
+    X = np.random.RandomState(0).randn(20, 2)
+    y = np.r_[np.zeros(10), np.ones(10)]
+    y_nan = y.copy()
+    y_nan[3] = np.nan
+    with pytest.raises(ValueError, match="y contains NaN"):
+        knn_shapley_values(X, y_nan, X, y)
+    with pytest.raises(ValueError, match="y_val contains NaN"):
+        knn_shapley_values(X, y, X, y_nan)
+    with pytest.raises(ValueError, match="needs class labels"):
+        find_label_issues(X, X[:, 0])
+
+
+def test_validation_columns_must_match():
+    from sklearn_iclr.valuation import knn_shapley_values
+
+    X = np.random.RandomState(0).randn(20, 3)
+    y = np.r_[np.zeros(10), np.ones(10)]
+    with pytest.raises(ValueError, match="X_val has 2 features but X has 3"):
+        knn_shapley_values(X, y, X[:, :2], y)

@@ -123,16 +123,16 @@ def test_derivative_matches_torch_autograd():
 
 def test_primal_and_dual_agree():
     X, y = make_blobs(60, n_features=5, centers=3, random_state=0)
-    primal = DIVAWeighter(solver="primal").fit(X, y)
-    dual = DIVAWeighter(solver="dual").fit(X, y)
+    primal = DIVAWeighter(kernel="linear", solver="primal").fit(X, y)
+    dual = DIVAWeighter(kernel="linear", solver="dual").fit(X, y)
     assert (primal.solver_, dual.solver_) == ("primal", "dual")
     np.testing.assert_allclose(
         primal.dataset_derivative_, dual.dataset_derivative_, rtol=1e-6, atol=1e-9
     )
     np.testing.assert_allclose(primal.sample_weight_, dual.sample_weight_, atol=1e-8)
     # auto picks the cheaper form
-    assert DIVAWeighter().fit(X[:4], y[:4]).solver_ == "dual"
-    assert DIVAWeighter().fit(X, y).solver_ == "primal"
+    assert DIVAWeighter(kernel="linear").fit(X[:4], y[:4]).solver_ == "dual"
+    assert DIVAWeighter(kernel="linear").fit(X, y).solver_ == "primal"
     assert DIVAWeighter(kernel="rbf").fit(X, y).solver_ == "dual"
 
 
@@ -209,30 +209,63 @@ def test_score_samples_training_rows_and_invariances():
     np.testing.assert_array_equal(weighter.score_samples(X[:7], y[:7]), values[:7])
 
 
-def test_score_samples_new_rows_are_candidate_additions():
+def _extension_reference(weighter, X, y, X_new, y_new):
+    """-dL/da of new rows by re-solving the extended system (finite difference)."""
+    Zb = np.r_[weighter._base_features(X), weighter._base_features(X_new)]
+    n, m = len(y), len(y_new)
+    Y = np.eye(3)[np.r_[y, y_new]]
+    if weighter._linear_form:
+        Z, gram = weighter._map(Zb), None
+    else:
+        Z, gram = None, weighter._gram(Zb)
+    mask = np.r_[np.ones(n, bool), np.zeros(m, bool)]
+    base = np.r_[np.ones(n), np.zeros(m)]
+
+    def loss(w):
+        return loo_state(
+            Z,
+            Y,
+            w,
+            weighter.alpha_,
+            form=weighter.solver_,
+            loss="cross_entropy",
+            val_mask=mask,
+            gram=gram,
+        )["loss"]
+
+    L0, eps, out = loss(base), 1e-6, []
+    for j in range(m):
+        w = base.copy()
+        w[n + j] = eps
+        out.append(-(loss(w) - L0) / eps)
+    return np.array(out)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kernel": "linear", "featurizer": None, "alpha": 1.0},  # primal
+        {"kernel": "linear", "solver": "dual"},
+        {},  # exact rbf, dual
+        {"n_components": 20},  # Nystroem (above the exact-kernel size)
+    ],
+)
+def test_score_samples_new_rows_are_candidate_additions(params, monkeypatch):
+    from sklearn_iclr.valuation import _diva
+
+    if "n_components" in params:
+        monkeypatch.setattr(_diva, "_EXACT_KERNEL_MAX_SAMPLES", 30)
     X, y = make_blobs(50, n_features=3, centers=3, random_state=1)
     X_new, y_new = make_blobs(6, n_features=3, centers=3, random_state=5)
     y_new[0] = (y_new[0] + 1) % 3
-    weighter = DIVAWeighter().fit(X, y)
+    weighter = DIVAWeighter(random_state=0, **params).fit(X, y)
+    assert (weighter.kernel_approximation_ is not None) == ("n_components" in params)
     with pytest.raises(ValueError, match="not training rows"):
         weighter.score_samples(X_new)
     values = weighter.score_samples(X_new, y_new)
-    # equals one-sided finite differences of the training-row LOO loss
-    Z = np.c_[np.r_[X, X_new], np.ones(56)]
-    Y = np.eye(3)[np.r_[y, y_new]]
-    mask = np.r_[np.ones(50, bool), np.zeros(6, bool)]
-    base = np.r_[np.ones(50), np.zeros(6)]
-    L0 = loo_state(Z, Y, base, 1.0, form="primal", loss="cross_entropy", val_mask=mask)[
-        "loss"
-    ]
-    eps = 1e-6
-    for j in range(6):
-        w = base.copy()
-        w[50 + j] = eps
-        L1 = loo_state(
-            Z, Y, w, 1.0, form="primal", loss="cross_entropy", val_mask=mask
-        )["loss"]
-        np.testing.assert_allclose(values[j], -(L1 - L0) / eps, rtol=1e-4, atol=1e-7)
+    # the reused factorisation equals finite differences of the re-solved system
+    expected = _extension_reference(weighter, X, y, X_new, y_new)
+    np.testing.assert_allclose(values, expected, rtol=1e-4, atol=1e-7)
     # mixing training rows and new rows
     mixed = weighter.score_samples(np.r_[X[:2], X_new[:1]], np.r_[y[:2], y_new[:1]])
     np.testing.assert_allclose(
@@ -242,12 +275,23 @@ def test_score_samples_new_rows_are_candidate_additions():
         weighter.score_samples(X_new[:1], [7])
 
 
+def test_score_samples_new_rows_do_not_refactorise(monkeypatch):
+    from sklearn_iclr.valuation import _linear_loo
+
+    X, y = make_blobs(60, n_features=3, centers=3, random_state=1)
+    weighter = DIVAWeighter().fit(X, y)
+    calls = []
+    monkeypatch.setattr(_linear_loo, "_factor", lambda m: calls.append(m.shape) or None)
+    weighter.score_samples(X[:5] + 0.5, y[:5])
+    assert calls == []
+
+
 def test_regression_task():
     rng = np.random.RandomState(0)
     X = rng.randn(80, 4)
     y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.1 * rng.randn(80)
     y[:4] += 8.0  # corrupted targets
-    weighter = DIVAWeighter().fit(X, y)
+    weighter = DIVAWeighter(kernel="linear").fit(X, y)
     assert weighter.task_ == "regression" and weighter.loss_ == "squared"
     assert set(np.argsort(weighter.score_samples(X, y))[:4]) == {0, 1, 2, 3}
     assert weighter.loo_predictions_.shape == (80, 1)
@@ -265,15 +309,13 @@ def test_featurizer_is_fitted_inside_or_used_frozen():
     np.testing.assert_allclose(weighter.featurizer_.mean_, X[:10].mean(axis=0))
 
 
-def test_transform_passes_through_in_pipeline():
+def test_weighter_as_pipeline_step_says_how_to_use_the_weights():
     from sklearn.linear_model import LogisticRegression
 
     X, y = make_blobs(40, n_features=3, centers=2, random_state=0)
-    weighter = DIVAWeighter().fit(X, y)
-    np.testing.assert_array_equal(weighter.transform(X), X)
-    assert list(weighter.get_feature_names_out(["a", "b", "c"])) == ["a", "b", "c"]
-    pipe = make_pipeline(DIVAWeighter(), LogisticRegression()).fit(X, y)
-    assert pipe.score(X, y) > 0.9
+    pipe = make_pipeline(StandardScaler(), DIVAWeighter(), LogisticRegression())
+    with pytest.raises(TypeError, match="DIVAReweightedClassifier"):
+        pipe.fit(X, y)
 
 
 def test_verbose_output(capsys):
@@ -322,3 +364,75 @@ def test_find_label_issues_threshold_and_top_k():
     assert len(find_label_issues(X, y_noisy, threshold=-np.inf)) == 0
     both = find_label_issues(X, y_noisy, threshold=0.0, n_issues=2)
     np.testing.assert_array_equal(both, top[:2])
+
+
+# -- issue 30: nothing silent ---------------------------------------------------
+def test_kernel_params_with_linear_kernel_is_an_error():
+    X, y = make_blobs(30, n_features=2, centers=2, random_state=0)
+    with pytest.raises(ValueError, match="kernel_params.*no effect"):
+        DIVAWeighter(kernel="linear", kernel_params={"gamma": 2.0}).fit(X, y)
+
+
+def test_overflowing_features_and_tiny_alpha_raise():
+    X, y = make_blobs(30, n_features=2, centers=2, random_state=0)
+    with pytest.raises(ValueError, match="too large"):
+        DIVAWeighter().fit(X * 1e200, y)
+    with pytest.raises(ValueError, match="too large"):
+        DIVAWeighter(featurizer=None, kernel="linear").fit(X * 1e200, y)
+    with pytest.raises(FloatingPointError, match="alpha"):
+        DIVAWeighter(kernel="linear", solver="dual", alpha=1e-300).fit(
+            np.c_[X, X, X], y
+        )
+
+
+def test_default_rbf_gamma_is_the_median_heuristic():
+    from sklearn.metrics import pairwise_distances
+
+    X, y = make_blobs(40, n_features=3, centers=2, random_state=0)
+    weighter = DIVAWeighter().fit(X, y)
+    assert weighter.featurizer_ is None  # one scale: X is used as it is
+    D = pairwise_distances(X, squared=True)[np.triu_indices(40, k=1)]
+    assert weighter.gamma_ == pytest.approx(1.0 / np.median(D))
+    fixed = DIVAWeighter(kernel_params={"gamma": 0.3}).fit(X, y)
+    assert fixed.gamma_ is None
+
+
+def test_large_n_uses_a_low_rank_kernel_and_exact_dual_is_bounded(monkeypatch):
+    from sklearn_iclr.valuation import _diva
+
+    X, y = make_blobs(3000, n_features=4, centers=3, random_state=0)
+    weighter = DIVAWeighter(n_components=50, n_steps=0, random_state=0).fit(X, y)
+    assert weighter.kernel_approximation_.n_components == 50
+    assert weighter.solver_ == "primal"
+    monkeypatch.setattr(_diva, "_DUAL_MEMORY_BUDGET", 2**20)
+    with pytest.raises(MemoryError, match="n_components"):
+        DIVAWeighter(n_components=None).fit(X[:1000], y[:1000])
+
+
+def test_user_featurizer_sees_the_raw_X():
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"colour": rng.choice(["red", "blue"], 40), "size": rng.randn(40)})
+    y = (X["colour"] == "red").astype(int).to_numpy()
+    featurizer = make_column_transformer(
+        (OneHotEncoder(), ["colour"]), remainder="passthrough"
+    )
+    weighter = DIVAWeighter(featurizer=featurizer).fit(X, y)
+    assert weighter.score_samples(X, y).shape == (40,)
+    assert list(weighter.feature_names_in_) == ["colour", "size"]
+
+
+def test_auto_featurizer_standardises_columns_in_different_units():
+    import scipy.sparse as sp
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    weighter = DIVAWeighter(n_steps=0).fit(X[:200], y[:200])
+    assert isinstance(weighter.featurizer_, StandardScaler)
+    X, y = make_blobs(60, n_features=4, centers=2, random_state=0)
+    assert DIVAWeighter(n_steps=0).fit(X, y).featurizer_ is None
+    mixed = sp.csr_matrix(X * [1.0, 1.0, 1.0, 1000.0])
+    assert isinstance(DIVAWeighter(n_steps=0).fit(mixed, y).featurizer_, StandardScaler)

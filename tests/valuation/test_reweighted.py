@@ -129,3 +129,65 @@ def test_reweighting_helps_on_noisy_digits():
         ).fit(X_tr, y_tr)
         gains.append(clf.score(X_te, y_te) - base)
     assert np.mean(gains) > 0
+
+
+# -- issue 30: nothing silent, pipelines that work ------------------------------
+def test_classifier_rejects_a_regressor_and_vice_versa():
+    X, y, y_noisy, _ = _noisy_blobs()
+    with pytest.raises(ValueError, match="needs a classifier.*Ridge"):
+        DIVAReweightedClassifier(Ridge()).fit(X, y_noisy)
+    Xr, yr = make_regression(60, 4, random_state=0)
+    with pytest.raises(ValueError, match="needs a regressor"):
+        DIVAReweightedRegressor(LogisticRegression()).fit(Xr, yr)
+
+
+def test_wrapped_pipeline_gets_the_weights_on_its_last_step():
+    X, y, y_noisy, _ = _noisy_blobs()
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    clf = DIVAReweightedClassifier(pipe).fit(X, y_noisy)
+    direct = LogisticRegression().fit(
+        StandardScaler().fit_transform(X), y_noisy, sample_weight=clf.sample_weight_
+    )
+    np.testing.assert_allclose(
+        clf.estimator_[-1].coef_, direct.coef_, rtol=1e-6, atol=1e-8
+    )
+    assert clf.sample_weight_.min() < 1.0
+
+
+def test_weighter_parameters_work_with_the_default_weighter():
+    X, y, y_noisy, _ = _noisy_blobs()
+    clf = DIVAReweightedClassifier(LogisticRegression())
+    clf.set_params(weighter__n_steps=0)
+    assert clf.weighter.n_steps == 0
+    clf.fit(X, y_noisy)
+    np.testing.assert_array_equal(clf.sample_weight_, np.ones(len(y)))
+    grid = GridSearchCV(
+        DIVAReweightedClassifier(LogisticRegression()),
+        {"weighter__step_size": [0.1, 0.5]},
+        cv=2,
+    ).fit(X, y_noisy)
+    assert grid.best_estimator_.weighter_.step_size in (0.1, 0.5)
+
+
+def test_featurizer_in_the_weighter_sees_string_columns():
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"colour": rng.choice(["red", "blue"], 60), "size": rng.randn(60)})
+    y = (X["colour"] == "red").astype(int).to_numpy()
+    encode = make_column_transformer(
+        (OneHotEncoder(), ["colour"]), remainder="passthrough"
+    )
+    clf = DIVAReweightedClassifier(
+        make_pipeline(encode, LogisticRegression()),
+        weighter=DIVAWeighter(featurizer=encode),
+    ).fit(X, y)
+    assert clf.score(X, y) > 0.9
+
+
+def test_regressor_on_overflowing_X_names_the_problem():
+    Xr, yr = make_regression(60, 4, random_state=0)
+    with pytest.raises(ValueError, match="too large"):
+        DIVAReweightedRegressor(Ridge()).fit(Xr * 1e200, yr)
