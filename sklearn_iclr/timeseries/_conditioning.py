@@ -74,3 +74,59 @@ class WindowConditions:
             "phase": np.zeros((n, len(self.periods)), dtype=np.float32),
             "context": contexts.astype(np.float32),
         }
+
+
+def check_seasonal_periods(seasonal_periods, context_length):
+    """``seasonal_periods`` as a tuple of floats (empty when None)."""
+    if seasonal_periods is None:
+        return ()
+    periods = np.asarray(seasonal_periods, dtype=np.float64)
+    if (
+        periods.ndim != 1
+        or not len(periods)
+        or not np.all(np.isfinite(periods) & (periods > 0))
+    ):
+        raise ValueError(
+            "seasonal_periods must be a non-empty 1-D sequence of positive "
+            f"numbers of time steps; got {seasonal_periods!r}."
+        )
+    if context_length:
+        raise ValueError(
+            "seasonal_periods is not available for PSA-GAN-C "
+            f"(context_length={context_length}); the phase of a "
+            "continuation is not known."
+        )
+    return tuple(periods.tolist())
+
+
+def check_context(context, n_channels, context_length):
+    """User-given contexts as (n_contexts, n_channels, context_length).
+
+    ``None`` for an unconditional generator; raises ``ValueError`` for a
+    missing, empty, misshapen or non-finite context.
+    """
+    if not context_length:
+        if context is not None:
+            raise ValueError("context= is only for generators with context_length > 0.")
+        return None
+    if context is None:
+        raise ValueError(
+            f"This generator was fitted with context_length={context_length} "
+            "(PSA-GAN-C); pass context=."
+        )
+    ctx = np.asarray(context, dtype=np.float64)
+    if ctx.ndim == 2 and n_channels == 1:
+        ctx = ctx[:, None, :]
+    if ctx.ndim != 3 or ctx.shape[1:] != (n_channels, context_length):
+        raise ValueError(
+            f"context must have shape (n_contexts, {n_channels}, {context_length}); "
+            f"got {np.shape(context)}."
+        )
+    if not len(ctx):
+        raise ValueError(
+            "context is empty: pass at least one context window of "
+            f"{context_length} steps to continue."
+        )
+    if not np.isfinite(ctx).all():
+        raise ValueError("context contains NaN or infinity.")
+    return ctx

@@ -26,7 +26,7 @@ from ..utils._sklearn_compat import (
     _fit_context,
     check_is_fitted,
 )
-from ._conditioning import WindowConditions
+from ._conditioning import WindowConditions, check_context, check_seasonal_periods
 from ._data import numpy3d_to_layout, validate_panel
 from ._psa_gan_net import (
     BASE_LENGTH,
@@ -288,7 +288,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         self : PSAGANGenerator
             The fitted generator.
         """
-        periods = self._check_seasonal_periods()
+        periods = check_seasonal_periods(self.seasonal_periods, self.context_length)
         panel, layout = validate_panel(self, X)
         windows = draw_windows(
             panel, self.window_length, self.context_length, self.stride
@@ -372,28 +372,6 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
             flush=True,
         )
 
-    def _check_seasonal_periods(self):
-        """``seasonal_periods`` as a tuple of floats (empty when None)."""
-        if self.seasonal_periods is None:
-            return ()
-        periods = np.asarray(self.seasonal_periods, dtype=np.float64)
-        if (
-            periods.ndim != 1
-            or not len(periods)
-            or not np.all(np.isfinite(periods) & (periods > 0))
-        ):
-            raise ValueError(
-                "seasonal_periods must be a non-empty 1-D sequence of positive "
-                f"numbers of time steps; got {self.seasonal_periods!r}."
-            )
-        if self.context_length:
-            raise ValueError(
-                "seasonal_periods is not available for PSA-GAN-C "
-                f"(context_length={self.context_length}); the phase of a "
-                "continuation is not known."
-            )
-        return tuple(periods.tolist())
-
     def _build_module(self, use_embedding, periods):
         n_channels, length = self.n_channels_, self.model_length_
         context_channels = n_channels if self.context_length else 0
@@ -460,40 +438,9 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         )
         return numpy3d_to_layout(values, self.layout_)
 
-    def _check_context(self, context):
-        """User-given contexts as (n_contexts, n_channels, context_length)."""
-        if not self.context_length:
-            if context is not None:
-                raise ValueError(
-                    "context= is only for generators with context_length > 0."
-                )
-            return None
-        if context is None:
-            raise ValueError(
-                "This generator was fitted with context_length="
-                f"{self.context_length} (PSA-GAN-C); pass context=."
-            )
-        ctx = np.asarray(context, dtype=np.float64)
-        if ctx.ndim == 2 and self.n_channels_ == 1:
-            ctx = ctx[:, None, :]
-        expected = (self.n_channels_, self.context_length)
-        if ctx.ndim != 3 or ctx.shape[1:] != expected:
-            raise ValueError(
-                f"context must have shape (n_contexts, {self.n_channels_}, "
-                f"{self.context_length}); got {np.shape(context)}."
-            )
-        if not len(ctx):
-            raise ValueError(
-                "context is empty: pass at least one context window of "
-                f"{self.context_length} steps to continue."
-            )
-        if not np.isfinite(ctx).all():
-            raise ValueError("context contains NaN or infinity.")
-        return ctx
-
     def _generate(self, generator, n_samples, rng, context, *, verbose):
         """(n, n_channels, window_length_) windows of ``generator``, rescaled."""
-        ctx = self._check_context(context)
+        ctx = check_context(context, self.n_channels_, self.context_length)
         if ctx is not None:
             ctx = np.repeat(ctx, n_samples, axis=0)
             lo, scale = MinMaxScaling.of_contexts(ctx)
