@@ -25,7 +25,7 @@ BASE_LENGTH = 8
 
 #: Fraction of the epochs spent growing the networks, split equally between
 #: the lengths below the full one; the rest trains at full length.
-GROWTH_FRACTION = 0.2
+GROWTH_FRACTION = 1 / 6
 
 #: Fraction of each growing stage spent fading the new block in.
 FADE_FRACTION = 0.5
