@@ -46,25 +46,26 @@ from _harness import Table, data_home, main, measure
 
 PRESETS = {
     "quick": {
-        "description": "1 seed, short fits on strided windows (minutes, except "
-        "psa_gan_defaults: one default fit, about 10 minutes)",
+        "description": "1 seed, smoke-sized fits on strided windows (a few "
+        "minutes on a quiet 2-core machine) and psa_gan_defaults, one fit "
+        "with the estimator's defaults (about 10 minutes there)",
         "seeds": [0],
-        "stock_epochs": 10,
-        "stock_stride": 4,
+        "stock_epochs": 4,
+        "stock_stride": 8,
         "stock_models": ["psagan", "no_self_attention", "no_progressive", "var"],
-        "disc_iterations": 500,
-        "pred_iterations": 1000,
-        "fid_epochs": 20,
-        "fid_stride": 32,
+        "disc_iterations": 200,
+        "pred_iterations": 400,
+        "fid_epochs": 6,
+        "fid_stride": 64,
         "fid_windows": [64],
         "fid_datasets": ["etth1", "exchange"],
         "fid_models": ["psagan", "no_self_attention", "no_progressive", "autoreg"],
         "fid_seasonal_periods": {"etth1": [24, 168], "exchange": None},
         "max_series_len": 4000,
-        "encoder_epochs": 5,
+        "encoder_epochs": 2,
         "hidden": 16,
         "batch_size": 32,
-        "overhead_epochs": 2,
+        "overhead_epochs": 1,
         "defaults_iterations": [2000, 5000],
     },
     "paper": {
