@@ -59,63 +59,30 @@ def test_real_shuffled_scale_pairs_real_shapes_with_real_scales(bench, panel):
     assert _keys(fake) - _keys(train)
 
 
-def _write_part(results, name, config, rows):
-    import json
-
-    payload = {"config": config, "figures": {"rows": rows, "summary": []}}
-    (results / f"{name}.json").write_text(json.dumps(payload))
-
-
-def test_pooled_merge_summarises_seeds_of_one_protocol(bench, tmp_path, monkeypatch):
-    import json
-
+def test_presets_are_valid_and_every_table_runs_from_them(bench):
     harness = sys.modules["_harness"]
-    monkeypatch.setattr(harness, "RESULTS", tmp_path)
-    monkeypatch.setattr(harness, "REPO", tmp_path)
-    reference = {
-        "dataset": "d",
-        "window": 8,
-        "model": "real data",
-        "seed": "-",
-        "context_fid_held_out": 1.0,
+    harness.check_presets(bench.PRESETS, bench.TABLES)
+    assert set(bench.TABLES) == {
+        "psa_gan_stock",
+        "psa_gan_context_fid",
+        "psa_gan_overhead",
+        "psa_gan_defaults",
     }
-    config = {
-        "epochs": 5,
-        "windows": [8],
-        "seeds": 1,
-        "first_seed": 0,
-        "models": ["psagan"],
-    }
-    for seed, fid in [(0, 0.1), (1, 0.3)]:
-        _write_part(
-            tmp_path,
-            f"part{seed}",
-            {**config, "first_seed": seed},
-            [
-                reference,
-                {
-                    "dataset": "d",
-                    "window": 8,
-                    "model": "psagan",
-                    "seed": seed,
-                    "context_fid": fid,
-                },
-            ],
-        )
-    bench.merge("pooled", ["part0", "part1"], pool=True)
-    pooled = json.loads((tmp_path / "pooled.json").read_text())["figures"]
-    by_model = {r["model"]: r for r in pooled["pooled_summary"]}
-    assert by_model["psagan"]["n_seeds"] == 2
-    assert by_model["psagan"]["context_fid"] == pytest.approx(0.2)
-    assert by_model["psagan"]["context_fid_std"] == pytest.approx(0.1)
-    assert by_model["real data"]["n_seeds"] == 1  # not counted once per part
-    assert (tmp_path / "pooled_context_fid.png").exists()
+    for config in bench.PRESETS.values():
+        for model in config["stock_models"] + config["fid_models"]:
+            assert model in bench.ABLATIONS or model in ("var", "autoreg")
 
-    _write_part(tmp_path, "other", {**config, "epochs": 9}, [reference])
-    with pytest.raises(SystemExit, match="epochs"):
-        bench.merge("bad", ["part0", "other"], pool=True)
-    bench.merge("unpooled", ["part0", "other"])  # a plain merge still works
+
+def test_ablation_rows_build_the_paper_ablations(bench):
+    config = bench.PRESETS["quick"]
+    gan = bench.make_generator("no_self_attention", 16, config, 0, 3, 4)
+    assert (gan.self_attention, gan.max_epochs, gan.stride) == (False, 3, 4)
     assert (
-        "pooled_summary"
-        not in json.loads((tmp_path / "unpooled.json").read_text())["figures"]
+        bench.make_generator("no_progressive", 16, config, 0, 3, 4).progressive is False
     )
+
+
+def test_autoreg_sampler_continues_real_series(bench, panel):
+    sampler = bench.make_generator("autoreg", 16, {}, 0, 0, 8).fit(panel)
+    fake = sampler.sample(20, random_state=1)
+    assert fake.shape == (20, 1, 16) and np.isfinite(fake).all()

@@ -1,7 +1,10 @@
 """Settings of the time-series estimators for the common checks."""
 
-# Tiny networks and one epoch: the checks test the API, not the samples.
+# Tiny networks and one epoch: the checks test the API, not the samples. The
+# checks' arrays have as few as 2 columns (timepoints), fewer than the 8 steps
+# ``window_length=None`` needs, so the window is set.
 _TINY_PSAGAN = {
+    "window_length": 2,
     "hidden": 4,
     "noise_channels": 2,
     "max_epochs": 1,
@@ -10,14 +13,13 @@ _TINY_PSAGAN = {
 }
 
 INIT_PARAMS = {
-    # The second configuration adds the scale-conditioned networks with
-    # seasonal time features.
+    # The second configuration adds per-window scaling and seasonal time
+    # features.
     "PSAGANGenerator": [
         _TINY_PSAGAN,
         {
             **_TINY_PSAGAN,
             "scaling": "window",
-            "condition_on_scale": True,
             "seasonal_periods": (4,),
         },
     ],

@@ -94,14 +94,53 @@ def test_samples_follow_the_scale_of_the_data():
     assert X.min() - 15 < out.mean() < X.max() + 15
 
 
-def test_dataframe_layout_one_column_per_series():
-    X = _sines(n_series=5)[:, 0, :]
-    frame = pd.DataFrame(X.T, columns=[f"store_{i}" for i in range(5)])
+def test_dataframe_is_one_multivariate_series_as_in_sktime():
+    """A 7-column DataFrame is one series of 7 channels, rows being time."""
+    from sktime.datatypes import check_is_mtype
+
+    X = _sines(n_series=1, n_channels=7, n_timepoints=200)[0]
+    frame = pd.DataFrame(X.T, columns=[f"sensor_{i}" for i in range(7)])
     gan = PSAGANGenerator(window_length=16, random_state=0, **TINY).fit(frame)
-    out = gan.sample(3, random_state=0)
-    assert isinstance(out, pd.DataFrame) and out.shape == (16, 3)
+    assert (gan.n_series_, gan.n_channels_) == (1, 7)
+    assert gan.n_windows_ == 200 - 16 + 1
     assert list(gan.feature_names_in_) == list(frame.columns)
-    assert gan.n_series_ == 5
+    out = gan.sample(3, random_state=0)
+    assert check_is_mtype(out, "pd-multiindex")
+    assert out.shape == (3 * 16, 7) and list(out.columns) == list(frame.columns)
+    # A pandas Series is one univariate series.
+    gan = PSAGANGenerator(window_length=16, random_state=0, **TINY).fit(
+        frame.iloc[:, 0]
+    )
+    assert (gan.n_series_, gan.n_channels_) == (1, 1)
+
+
+def test_time_steps_as_rows_of_an_array_give_a_clear_error():
+    """ETTh1's (time, channels) array is read as series of 7 points: say so."""
+    X = np.random.RandomState(0).normal(size=(2000, 7))
+    with pytest.raises(ValueError, match=r"whole series.*X\.T"):
+        PSAGANGenerator(**TINY).fit(X)
+    with pytest.raises(ValueError, match="window_length=24 exceeds the 7 timepoints"):
+        PSAGANGenerator(window_length=24, **TINY).fit(X)
+    gan = PSAGANGenerator(window_length=24, stride=50, **TINY).fit(X.T[None])
+    assert (gan.n_series_, gan.n_channels_) == (1, 7)
+
+
+def test_ragged_list_of_series_gives_a_clear_error():
+    ragged = [np.zeros(40), np.zeros(30), np.zeros(40)]
+    with pytest.raises(ValueError, match="unequal lengths.*30"):
+        PSAGANGenerator(window_length=16, **TINY).fit(ragged)
+    # Equal lengths in a list are a panel.
+    gan = PSAGANGenerator(window_length=16, **TINY).fit([np.ones(40)] * 3)
+    assert gan.n_series_ == 3
+
+
+def test_divergence_raises_naming_lr():
+    from sklearn_iclr._torch import NonFiniteLossError
+
+    with pytest.raises(NonFiniteLossError, match="lr=1000000.0"):
+        PSAGANGenerator(window_length=16, lr=1e6, random_state=0, **TINY).fit(
+            _sines(n_timepoints=64)
+        )
 
 
 def test_sktime_panel_layout_round_trips():
@@ -128,6 +167,8 @@ def test_conditional_generator_continues_contexts():
     uncond = PSAGANGenerator(window_length=16, random_state=0, **TINY).fit(X)
     with pytest.raises(ValueError, match="only for generators"):
         uncond.sample(2, context=X[:3, :, :8])
+    with pytest.raises(ValueError, match="context is empty"):
+        gan.sample(2, context=np.empty((0, 1, 8)))
 
 
 @pytest.mark.parametrize(
@@ -142,12 +183,8 @@ def test_conditional_generator_continues_contexts():
         {"scaling": "window"},
         {"scaling": "none"},
         {"embedding_dim": 0},
-        {"block_noise": True},
-        {"scaling": "window", "condition_on_scale": True},
         {"seasonal_periods": (6,)},
         {"seasonal_periods": [6, 24.5], "scaling": "window"},
-        {"seasonal_periods": (6,), "scaling": "window", "condition_on_scale": True},
-        {"checkpoint_every": 1},
     ],
 )
 def test_ablations_and_options_train(params):
@@ -155,8 +192,6 @@ def test_ablations_and_options_train(params):
     gan = PSAGANGenerator(window_length=32, random_state=0, **{**TINY, **params})
     out = gan.fit(X).sample(4, random_state=0)
     assert out.shape == (4, 1, 32) and np.isfinite(out).all()
-    if "checkpoint_every" in params:  # one epoch, not at full length: scored
-        assert gan.best_epoch_ == 1 and list(gan.checkpoint_scores_) == [1]
     if params == {"self_attention": False}:
         names = [n for n, _ in gan.generator_.named_parameters()]
         assert not any("gamma" in n for n in names)
@@ -168,31 +203,17 @@ def test_progressive_growing_schedule():
         window_length=32, max_epochs=6, batch_size=8, hidden=4, random_state=0
     ).fit(X)
     history = gan.net_.history
-    depths = [h["depth"] for h in history]
-    assert depths[0] == 0 and depths[-1] == 2 and depths == sorted(depths)
+    lengths = [b["length"] for h in history for b in h["batches"]]
+    assert lengths[0] == 8 and lengths[-1] == 32 and lengths == sorted(lengths)
+    # The growing stages together take the first sixth of the batches.
+    growing = sum(length < 32 for length in lengths)
+    assert growing == pytest.approx(len(lengths) / 6, abs=1)
     alphas = [b["alpha"] for h in history for b in h["batches"]]
     assert min(alphas) < 0.5  # new blocks are faded in
     flat = PSAGANGenerator(
         window_length=32, progressive=False, max_epochs=2, hidden=4, random_state=0
     ).fit(X)
-    assert {h["depth"] for h in flat.net_.history} == {2}
-
-
-@pytest.mark.parametrize(
-    "growth_epochs, expected",
-    [(1, [0, 1, 2, 2, 2, 2]), (100, [0, 0, 1, 1, 2, 2])],  # 100: capped at 6/3
-)
-def test_growth_epochs_sets_the_stage_length(growth_epochs, expected):
-    X = _sines(n_series=4, n_timepoints=40)
-    gan = PSAGANGenerator(
-        window_length=32,
-        max_epochs=6,
-        growth_epochs=growth_epochs,
-        batch_size=8,
-        hidden=4,
-        random_state=0,
-    ).fit(X)
-    assert [h["depth"] for h in gan.net_.history] == expected
+    assert {h["length"] for h in flat.net_.history} == {32}
 
 
 def test_self_attention_gamma_starts_at_zero_and_learns():
@@ -204,107 +225,20 @@ def test_self_attention_gamma_starts_at_zero_and_learns():
     assert gammas and any(g != 0.0 for g in gammas)
 
 
-def test_block_noise_draws_fresh_noise_at_every_length():
-    """With block_noise, equal length-8 noise no longer fixes the window."""
-    from sklearn_iclr._torch import torch
-
-    X = _sines(n_series=4, n_timepoints=40)
-    outputs = {}
-    for block_noise in (False, True):
-        gan = PSAGANGenerator(
-            window_length=32, block_noise=block_noise, random_state=0, **TINY
-        ).fit(X)
-        generator = gan.generator_
-        noise = torch.randn(3, generator.noise_channels, 8)
-        series = torch.zeros(3, dtype=torch.long)
-        with torch.no_grad():
-            outputs[block_noise] = [
-                generator(noise, series=series).numpy() for _ in range(2)
-            ]
-        inputs = {block.conv.in_channels for block in generator.blocks}
-        extra = TINY["noise_channels"] if block_noise else 0
-        assert inputs == {TINY["hidden"] + generator.cond + extra}
-    np.testing.assert_array_equal(*outputs[False])
-    assert not np.allclose(*outputs[True])
-
-
 def test_window_scaling_uses_the_steps_that_sample_keeps():
     """A window of 12 is generated at 16 and its middle 12 steps are kept."""
     X = _sines(n_series=2, n_timepoints=40)
     gan = PSAGANGenerator(window_length=12, scaling="window", **TINY).fit(X)
     assert gan.length_strategy_ == "crop"
-    kept = np.stack(
-        [
-            X[s, :, t + 2 : t + 14]
-            for s, t in zip(gan.window_series_, gan.window_starts_)
-        ]
-    )
-    np.testing.assert_allclose(gan.scale_min_, kept.min(axis=2))
-    np.testing.assert_allclose(gan.scale_range_, np.ptp(kept, axis=2))
-
-
-def test_condition_on_scale_draws_series_and_scale_of_one_training_window(
-    monkeypatch,
-):
-    """Each sampled window is generated for, and rescaled by, one training window."""
-    from sklearn_iclr._torch import torch
-
-    levels = np.array([1.0, 10.0, 100.0])[:, None, None]
-    X = _sines(n_series=3, n_timepoints=48) * levels
-    gan = PSAGANGenerator(
-        window_length=16, scaling="window", condition_on_scale=True, **TINY
-    ).fit(X)
-    generator = gan.generator_
-    scale_channels = 2 * gan.n_channels_
-    assert generator.cond == 1 + gan.embedding_dim + scale_channels
-    assert generator.blocks[0].conv.in_channels == TINY["hidden"] + generator.cond
-    assert gan.net_.module_.discriminator.inputs[0].in_channels == 2 + scale_channels
-    # Windows are cut from series in order: rows of the scales follow them.
-    counts = np.bincount(gan.scale_series_, minlength=3)
-    np.testing.assert_allclose(counts / counts.sum(), gan.series_weights_)
-    assert np.all(np.diff(gan.scale_series_) >= 0)
-
-    # The condition changes the generated shape for the same noise.
-    noise = torch.randn(2, generator.noise_channels, 8)
-    zeros = torch.zeros(2, dtype=torch.long)
-    with torch.no_grad():
-        shapes = [
-            generator(noise, series=zeros, scale=torch.full((2, scale_channels), v))
-            for v in (-1.0, 1.0)
-        ]
-    assert not torch.allclose(*shapes)
-
-    # Constant output 0.5 in the scaled space: a sample is lo + 0.5 * range of
-    # the window it was drawn for; record the series and condition it got.
-    with torch.no_grad():
-        gan.generator_.outputs[-1].weight.zero_()
-        gan.generator_.outputs[-1].bias.fill_(0.5)
-    seen = []
-    forward = generator.forward
-    monkeypatch.setattr(
-        generator, "forward", lambda *a, **kw: seen.append(kw) or forward(*a, **kw)
-    )
-    out = gan.sample(40, random_state=0)[:, 0, 0]
-    series = seen[0]["series"].numpy()
-    code = seen[0]["scale"].numpy()
-    features = gan._scale_features(np.arange(len(gan.scale_min_)))
-    for value, s, c in zip(out, series, code, strict=True):
-        row = np.flatnonzero(np.all(np.isclose(features, c), axis=1))
-        assert len(row) and gan.scale_series_[row[0]] == s
-        lo, rng = gan.scale_min_[row[0], 0], gan.scale_range_[row[0], 0]
-        assert np.isclose(value, lo + 0.5 * rng)
-
-
-def test_condition_on_scale_needs_window_scaling():
-    for params in ({"scaling": "series"}, {"scaling": "window", "context_length": 4}):
-        gan = PSAGANGenerator(window_length=8, condition_on_scale=True, **params)
-        with pytest.raises(ValueError, match="condition_on_scale=True needs"):
-            gan.fit(_sines())
+    starts = np.arange(0, 40 - 16 + 1)
+    kept = np.stack([X[s, :, t + 2 : t + 14] for s in range(2) for t in starts])
+    np.testing.assert_allclose(gan._scaling.lo_, kept.min(axis=2))
+    np.testing.assert_allclose(gan._scaling.range_, np.ptp(kept, axis=2))
 
 
 def test_seasonal_channels_give_the_phase_at_every_step():
     from sklearn_iclr._torch import torch
-    from sklearn_iclr.timeseries._modules import seasonal_channels
+    from sklearn_iclr.timeseries._psa_gan_net import seasonal_channels
 
     phase = torch.tensor([[0.0, 0.25], [0.5, 0.1]])
     periods, step = (16.0, 5.0), 2.0
@@ -334,9 +268,9 @@ def test_seasonal_periods_sample_the_phase_and_series_of_a_training_window(
     generator = gan.generator_
     assert generator.cond == 1 + gan.embedding_dim + 4
     assert gan.net_.module_.discriminator.inputs[0].in_channels == 2 + 4
-    starts = np.arange(0, 48 - 16 + 1, 3)
-    np.testing.assert_array_equal(gan.window_starts_, np.tile(starts, 3))
-    np.testing.assert_array_equal(gan.window_series_, np.repeat([0, 1, 2], len(starts)))
+    starts = np.tile(np.arange(0, 48 - 16 + 1, 3), 3)
+    series = np.repeat([0, 1, 2], len(starts) // 3)
+    np.testing.assert_array_equal(gan._conditions.series, series)
     # The phase changes the generated window for the same noise.
     noise = torch.randn(2, generator.noise_channels, 8)
     zeros = torch.zeros(2, dtype=torch.long)
@@ -353,12 +287,10 @@ def test_seasonal_periods_sample_the_phase_and_series_of_a_training_window(
         generator, "forward", lambda *a, **kw: seen.append(kw) or forward(*a, **kw)
     )
     gan.sample(30, random_state=0)
-    phases = gan._window_phase(np.arange(gan.n_windows_))
+    phases = np.mod(starts[:, None] / [12, 7], 1.0)
     for s, p in zip(seen[0]["series"].numpy(), seen[0]["phase"].numpy(), strict=True):
         rows = np.flatnonzero(np.all(np.isclose(phases, p), axis=1))
-        assert len(rows) and s in gan.window_series_[rows]
-        starts_seen = gan.window_starts_[rows]
-        np.testing.assert_allclose(np.mod(starts_seen[0], [12, 7]) / [12, 7], p)
+        assert len(rows) and s in series[rows]
 
 
 def test_seasonal_periods_generate_windows_at_the_drawn_phase(monkeypatch):
@@ -401,54 +333,6 @@ def test_seasonal_periods_reject_bad_values_and_psagan_c():
         ).fit(_sines())
 
 
-def test_checkpoint_every_keeps_the_networks_of_the_lowest_context_fid_epoch():
-    X = _sines(n_series=4, n_timepoints=40)
-    # growth_epochs=1: full length (alpha 1) from epoch 2 whatever max_epochs is,
-    # so a shorter fit follows exactly the same schedule.
-    params = dict(
-        window_length=16, growth_epochs=1, batch_size=8, hidden=4, random_state=0
-    )
-    gan = PSAGANGenerator(max_epochs=8, checkpoint_every=1, **params).fit(X)
-    scores = gan.checkpoint_scores_
-    assert sorted(scores) == [2, 3, 4, 5, 6, 7, 8]
-    assert gan.best_epoch_ == min(scores, key=scores.get)
-    assert gan.best_epoch_ < 8  # else the restore below would test nothing
-    history = gan.net_.history
-    assert np.isnan(history[0, "context_fid"])  # depth 0: not scored
-    assert history[gan.best_epoch_ - 1, "context_fid"] == scores[gan.best_epoch_]
-    # The kept networks are those of the best epoch: a fit stopped there gives
-    # the same samples (scoring leaves the training's random stream alone) and
-    # the last epoch's networks do not.
-    stopped = PSAGANGenerator(max_epochs=gan.best_epoch_, **params).fit(X)
-    last = PSAGANGenerator(max_epochs=8, **params).fit(X)
-    np.testing.assert_array_equal(
-        gan.sample(5, random_state=0), stopped.sample(5, random_state=0)
-    )
-    assert not np.array_equal(
-        gan.sample(5, random_state=0), last.sample(5, random_state=0)
-    )
-    # Every third epoch at full length, and the last one.
-    sparse = PSAGANGenerator(max_epochs=8, checkpoint_every=3, **params).fit(X)
-    assert sorted(sparse.checkpoint_scores_) == [3, 6, 8]
-    clone = pickle.loads(pickle.dumps(sparse))
-    np.testing.assert_array_equal(
-        sparse.sample(3, random_state=0), clone.sample(3, random_state=0)
-    )
-
-
-def test_checkpoint_every_scores_continuations_for_psagan_c():
-    X = _sines(n_series=3, n_timepoints=48)
-    gan = PSAGANGenerator(
-        window_length=16,
-        context_length=8,
-        checkpoint_every=1,
-        random_state=0,
-        **{**TINY, "max_epochs": 3},
-    ).fit(X)
-    assert gan.checkpoint_scores_ and gan.best_epoch_ in gan.checkpoint_scores_
-    assert all(np.isfinite(v) for v in gan.checkpoint_scores_.values())
-
-
 def test_pickle_round_trip_samples_the_same():
     gan = PSAGANGenerator(window_length=12, random_state=0, **TINY).fit(_sines())
     clone = pickle.loads(pickle.dumps(gan))
@@ -463,10 +347,17 @@ def test_sample_rejects_bad_n_samples():
         gan.sample(0)
 
 
-def test_verbose_prints_losses(capsys):
-    PSAGANGenerator(window_length=12, random_state=0, verbose=1, **TINY).fit(_sines())
-    out = capsys.readouterr()
-    assert "train_d_loss" in out.out
+def test_verbose_labels_the_networks_and_stages(capsys):
+    gan = PSAGANGenerator(window_length=12, random_state=0, verbose=1, **TINY)
+    gan.fit(_sines())
+    out = capsys.readouterr().out
+    assert "training the generator and the discriminator" in out
+    assert "growing 8 -> 16 during the first" in out
+    assert "train_d_loss" in out and "length" in out
+    assert "Re-initializing" not in out
+    gan.sample(3000)
+    err = capsys.readouterr().err
+    assert "PSAGANGenerator: sampling 3000 windows" in err and "3/3" in err
 
 
 def test_grid_search_with_a_metric_scorer_and_pipeline():
