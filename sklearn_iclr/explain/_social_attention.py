@@ -96,8 +96,8 @@ class SocialAttentionPredictor(
     On the ETH/UCY leave-one-scene-out protocol (scenes from
     :func:`prepare_trajectory_scenes`), the defaults beat the constant-velocity
     baseline, which is hard to beat there, by a few centimetres of ADE; the
-    results page of the documentation gives the measured errors per scene. A fit on 4000 scenes
-    takes about 15 seconds on one CPU core.
+    results page of the documentation gives the measured errors per scene. A
+    fit on 4000 scenes takes about 15 seconds on one CPU core.
 
     Examples
     --------
