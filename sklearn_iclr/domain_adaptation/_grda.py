@@ -102,6 +102,21 @@ class _PairBCE(nn.Module):
         return _balanced_bce(logits, target, keep)
 
 
+def _canonical_sign(vector):
+    """``vector`` or ``-vector``, chosen whatever the order of its entries.
+
+    The sorted entries of the two are compared (rounded, so that rounding
+    noise cannot flip the choice); a vector whose entries are symmetric about
+    zero has no canonical sign and is left as it is.
+    """
+    up = np.round(np.sort(vector), 8)
+    down = np.round(np.sort(-vector), 8)
+    differ = np.flatnonzero(up != down)
+    if len(differ) and up[differ[-1]] < down[differ[-1]]:
+        return -vector
+    return vector
+
+
 def fit_domain_embedding(adjacency, *, device="cpu"):
     """Embeddings u_d with sigmoid(u_iᵀu_j) ≈ A_ij, fitted to the graph.
 
@@ -124,9 +139,7 @@ def fit_domain_embedding(adjacency, *, device="cpu"):
     for column, k in enumerate(order):
         if eigval[k] <= 0:
             break
-        vector = eigvec[:, k]
-        if np.sum(vector**3) < 0:  # a sign convention blind to the order
-            vector = -vector
+        vector = _canonical_sign(eigvec[:, k])
         embedding[:, column] = vector * np.sqrt(eigval[k])
 
     i, j = np.triu_indices(n_domains, k=1)
