@@ -214,6 +214,36 @@ class _GRDAModule(nn.Module):
         return self.predictor(self.encode(x, domain))
 
 
+class _TensorBatches:
+    """Mini-batches sliced from whole tensors: skorch's ``iterator_train``.
+
+    The rows are a few columns of numbers, so indexing the tensors once per
+    batch replaces the per-row ``__getitem__`` and collation of a
+    ``DataLoader``, which cost more than the step itself on small networks.
+    The order comes from torch's global generator, which
+    :func:`~sklearn_iclr._torch.seeded` fixes.
+    """
+
+    def __init__(self, dataset, batch_size, shuffle=False, **kwargs):
+        X, y = dataset.X, dataset.y
+        self.x = torch.as_tensor(X["x"])
+        self.domain = torch.as_tensor(X["domain"])
+        self.y = None if y is None else torch.as_tensor(y)
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+
+    def __len__(self):
+        return -(-len(self.x) // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.x)
+        order = torch.randperm(n) if self.shuffle else torch.arange(n)
+        for start in range(0, n, self.batch_size):
+            idx = order[start : start + self.batch_size]
+            y = None if self.y is None else self.y[idx]
+            yield {"x": self.x[idx], "domain": self.domain[idx]}, y
+
+
 class _GRDANet(skorch.NeuralNet):
     """skorch net with GRDA's alternating adversarial step.
 
@@ -576,6 +606,7 @@ class _BaseGRDA(TorchEstimatorMixin, BaseEstimator):
                 module,
                 criterion=nn.MSELoss,  # unused: train_step computes the losses
                 net_class=_GRDANet,
+                iterator_train=_TensorBatches,
                 lr=self.lr,
                 max_epochs=self.max_epochs,
                 batch_size=min(self.batch_size, X.shape[0]),
