@@ -499,7 +499,12 @@ class _BaseGRDA(TorchEstimatorMixin, BaseEstimator):
             return None
         if sp.issparse(graph):
             graph = graph.toarray()
-        graph = np.asarray(graph, dtype=np.float64)
+        try:
+            graph = np.asarray(graph, dtype=np.float64)
+        except (TypeError, ValueError) as err:
+            raise ValueError(
+                f"domain_graph must hold numeric edge weights in [0, 1]: {err}"
+            ) from None
         if graph.ndim != 2 or graph.shape[0] != graph.shape[1] or not graph.size:
             raise ValueError(
                 "domain_graph must be a square (n_domains, n_domains) adjacency "

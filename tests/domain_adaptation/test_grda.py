@@ -283,8 +283,9 @@ def test_plain_pipeline_step_params_without_routing():
         (np.full((4, 4), np.nan), "NaN"),
         (-np.ones((4, 4)), r"\[0, 1\]"),
         (2 * np.ones((4, 4)), r"\[0, 1\]"),
+        (np.full((4, 4), "a"), "numeric edge weights"),
     ],
-    ids=["not-square", "not-symmetric", "nan", "negative", "above-one"],
+    ids=["not-square", "not-symmetric", "nan", "negative", "above-one", "strings"],
 )
 @pytest.mark.parametrize("Estimator", [GRDAClassifier, GRDARegressor])
 def test_bad_graph_is_a_clear_error(Estimator, graph, match):
