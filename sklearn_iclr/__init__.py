@@ -8,6 +8,8 @@ does not import torch or sentence-transformers:
 - :mod:`sklearn_iclr.text` -- unsupervised sentence-pair scoring (Trans-Encoder).
 - :mod:`sklearn_iclr.valuation` -- data valuation (DIVA, the dataset derivative).
 - :mod:`sklearn_iclr.explain` -- feature attribution for trajectory prediction.
+- :mod:`sklearn_iclr.domain_adaptation` -- adaptation across a graph of related
+  domains (GRDA).
 - :mod:`sklearn_iclr.model_selection` -- generalisation tests along factors of
   variation (compositional splits, the grid R²).
 - :mod:`sklearn_iclr.datasets` -- loaders for the papers' data and toy generators.
@@ -23,6 +25,7 @@ __version__ = "0.1.0.dev0"
 
 _submodules = [
     "datasets",
+    "domain_adaptation",
     "explain",
     "graph",
     "model_selection",

@@ -15,7 +15,14 @@ from sklearn.base import (
 )
 
 #: The subpackages holding estimators, one per family of methods.
-FAMILIES = ("graph", "timeseries", "text", "valuation", "explain")
+FAMILIES = (
+    "graph",
+    "timeseries",
+    "text",
+    "valuation",
+    "explain",
+    "domain_adaptation",
+)
 
 _TYPE_MIXINS = {
     "classifier": ClassifierMixin,
