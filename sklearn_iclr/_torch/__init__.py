@@ -13,12 +13,13 @@ parameter constraints and CPU-safe pickling.
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
+from ..utils._progress import progress
 from ._device import resolve_device
 from ._guards import NonFiniteLossError, StopOnNonFiniteLoss, check_finite
 from ._imports import F, nn, skorch, torch
 from ._mixin import TorchEstimatorMixin, to_numpy, to_tensor
 from ._modules import MLP
-from ._net import build_net, progress
+from ._net import build_net
 from ._seed import seeded, torch_seed, torch_threads, training_threads
 
 __all__ = [

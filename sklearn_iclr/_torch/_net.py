@@ -96,15 +96,3 @@ def build_net(
         callbacks=callbacks,
         **kwargs,
     )
-
-
-def progress(iterable, *, verbose=0, desc=None, total=None):
-    """Wrap ``iterable`` in a tqdm progress bar when ``verbose`` is truthy.
-
-    For training loops that do not go through skorch's per-epoch printing.
-    """
-    if not verbose:
-        return iterable
-    from tqdm.auto import tqdm
-
-    return tqdm(iterable, desc=desc, total=total)

@@ -8,7 +8,6 @@ game's estimators live in ``_coalitions.py``, the removal of players in
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
 
-import sys
 from numbers import Integral
 
 import numpy as np
@@ -16,6 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch, check_random_state
 
+from ..utils._progress import progress
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -39,23 +39,6 @@ from ._validation import (
     check_scenes,
     final_displacement_error,
 )
-
-
-def _progress(iterable, *, verbose, desc, total):
-    """A labelled progress bar (tqdm when installed, else plain lines)."""
-    if not verbose:
-        return iterable
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return _plain_progress(iterable, desc, total)
-    return tqdm(iterable, desc=desc, total=total)
-
-
-def _plain_progress(iterable, desc, total):
-    for i, item in enumerate(iterable, start=1):
-        yield item
-        print(f"{desc}: {i}/{total}", file=sys.stderr, flush=True)
 
 
 class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
@@ -436,7 +419,7 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         values = baseline = full_value = None
         batches = range(0, n, step)
         desc = f"ShapleyTrajectoryExplainer: explaining {n} scenes, batch"
-        for start in _progress(
+        for start in progress(
             batches, verbose=self.verbose, desc=desc, total=len(batches)
         ):
             sl = slice(start, min(start + step, n))
