@@ -531,6 +531,9 @@ def test_empty_model_folder_names_the_folder(tmp_path, parameter, monkeypatch):
     folder.mkdir()
     with pytest.raises(ValueError, match=f"{parameter}: the folder .*my_model"):
         TransEncoder(**{**TINY, parameter: folder}).fit(PAIRS)
+    (folder / "config.json").write_text("{}")
+    with pytest.raises(ValueError, match=f"{parameter}=.*config.json.* is a file"):
+        TransEncoder(**{**TINY, parameter: folder / "config.json"}).fit(PAIRS)
 
 
 # ------------------------------------- defaults never worse than the start
