@@ -8,6 +8,7 @@ short cycle on 16 pairs) to keep the whole file well under a minute of CPU.
 
 import copy
 import pickle
+import warnings
 
 import joblib
 import numpy as np
@@ -43,8 +44,8 @@ UNRELATED = [
     ("He bought a new car yesterday.", "The choir sang an old hymn."),
     ("The soup is too salty.", "Satellites orbit the earth."),
 ]
-# Training pairs include a duplicate and an empty sentence on purpose.
-PAIRS = PARAPHRASES + UNRELATED + [PARAPHRASES[0], ("", "An empty partner.")]
+# Training pairs include a duplicate on purpose.
+PAIRS = PARAPHRASES + UNRELATED + [PARAPHRASES[0]]
 DEV_PAIRS = PARAPHRASES[:3] + UNRELATED[:3]
 DEV_SCORES = [4.5, 4.0, 3.5, 0.5, 0.0, 0.2]
 
@@ -61,6 +62,21 @@ TINY = dict(
     bi_max_length=16,
     random_state=0,
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _short_cross_training():
+    """Train cross-encoders for the steps their epochs give, no minimum.
+
+    The API checks here need no well-trained model, and the minimum number of
+    steps (tested on its own below) would make every fit on these 18 pairs
+    run hundreds of steps.
+    """
+    import sklearn_iclr.text._trans_encoder as module
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "MIN_CROSS_STEPS", 0)
+        yield
 
 
 class _Recorder:
@@ -81,8 +97,13 @@ def recorder():
 @pytest.fixture(scope="module")
 def fitted(recorder):
     est = TransEncoder(**TINY, callback=recorder)
-    returned = est.fit(PAIRS, dev_pairs=DEV_PAIRS, dev_scores=DEV_SCORES)
+    # With so few steps no trained model may beat the start on the dev pairs:
+    # then the start is kept, with a warning (tested below).
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        returned = est.fit(PAIRS, dev_pairs=DEV_PAIRS, dev_scores=DEV_SCORES)
     assert returned is est
+    est.fit_warnings = [str(w.message) for w in caught]
     return est
 
 
@@ -102,7 +123,9 @@ def test_fit_records_history_and_fitted_attributes(fitted, recorder):
         "cross_seconds",
         "bi_seconds",
     }
-    assert fitted.best_cycle_ == {"bi": 1, "cross": 1}
+    assert fitted.best_cycle_["cross"] == 1
+    assert fitted.best_cycle_["bi"] in (0, 1)
+    assert fitted.predict_with_ in ("bi", "cross")
     assert fitted.mutual_bi_encoder_ is None and fitted.mutual_cross_encoder_ is None
     assert recorder.calls == [(1, "SentenceTransformer", "CrossEncoder")]
     assert fitted.device_ == "cpu"
@@ -158,6 +181,7 @@ def test_input_types_agree(fitted):
 
 
 # ----------------------------------------------------- repeatability, pickling
+@pytest.mark.filterwarnings("ignore:On the dev pairs")
 def test_random_state_makes_fits_identical(fitted):
     pd = pytest.importorskip("pandas")
     # Same data as a DataFrame with named columns: also checks feature names.
@@ -192,9 +216,12 @@ def test_verbose_prints_progress_only_when_asked(capsys, verbose):
     TransEncoder(**{**TINY, "cross_epochs": 1, "verbose": verbose}).fit(PAIRS[:4])
     out, err = capsys.readouterr()
     if verbose:
-        assert "[TransEncoder] cycle 1: training cross-encoder" in out
-        assert "[TransEncoder] cycle 1: training bi-encoder" in out
-        assert "%|" in err  # tqdm progress bars of encoding and training
+        assert "[TransEncoder] cycle 1/1: training the cross-encoder" in out
+        assert "[TransEncoder] cycle 1/1: training the bi-encoder" in out
+        # One progress bar per training run, named after the cycle and model,
+        # and run to its end.
+        assert "cycle 1/1 cross-encoder: 100%|" in err
+        assert "cycle 1/1 bi-encoder: 100%|" in err
     else:
         assert out == "" and "%|" not in err
 
@@ -223,19 +250,34 @@ def test_pickle_round_trip(fitted, dumper, tmp_path):
     )
 
 
-def test_save_load_round_trip(fitted, tmp_path):
+def test_pickle_of_a_gpu_fit_loads_without_cuda(fitted):
+    # A fit on a GPU records device_="cuda"; without CUDA the unpickled model
+    # stays on the CPU, with a warning (TorchEstimatorMixin.__setstate__).
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a CUDA device is present")
+    est = copy.copy(fitted)
+    est.device_ = "cuda"
+    with pytest.warns(UserWarning, match="CUDA is not available"):
+        loaded = pickle.loads(pickle.dumps(est))
+    assert loaded.device_ == "cpu"
+    np.testing.assert_allclose(loaded.predict(PAIRS), fitted.predict(PAIRS), atol=1e-6)
+
+
+def test_fitted_models_export_as_sentence_transformers(fitted, tmp_path):
+    # The documented way to use a fitted model on its own.
     from sentence_transformers import CrossEncoder, SentenceTransformer
 
-    fitted.save(tmp_path / "te")
-    loaded = TransEncoder.load(tmp_path / "te")
-    assert loaded.history_ == fitted.history_
-    np.testing.assert_allclose(loaded.predict(PAIRS), fitted.predict(PAIRS), atol=1e-5)
-    # The saved folders are plain sentence-transformers models.
-    bi = SentenceTransformer(str(tmp_path / "te" / "bi_encoder"), device="cpu")
+    fitted.bi_encoder_.save(str(tmp_path / "bi"))
+    bi = SentenceTransformer(str(tmp_path / "bi"), device="cpu")
     np.testing.assert_allclose(bi.encode(["Hi."]), fitted.transform(["Hi."]), atol=1e-5)
-    cross = CrossEncoder(str(tmp_path / "te" / "cross_encoder"), device="cpu")
+    fitted.cross_encoder_.save(str(tmp_path / "cross"))
+    cross = CrossEncoder(str(tmp_path / "cross"), device="cpu")
     np.testing.assert_allclose(
-        cross.predict(PAIRS[:3]), fitted.predict(PAIRS[:3]), atol=1e-5
+        cross.predict(PAIRS[:3]),
+        _with(fitted, predict_with="cross").predict(PAIRS[:3]),
+        atol=1e-5,
     )
 
 
@@ -266,7 +308,7 @@ def test_fit_does_not_change_parameters(fitted):
 
 def test_unfitted_raises():
     est = TransEncoder()
-    for method, arg in [("predict", PAIRS), ("transform", ["a"]), ("save", "x")]:
+    for method, arg in [("predict", PAIRS), ("transform", ["a"])]:
         with pytest.raises(NotFittedError):
             getattr(est, method)(arg)
 
@@ -341,8 +383,8 @@ def test_predict_rejects_wrong_feature_names(fitted):
 
 # ------------------------------------------------------------------ hypothesis
 _text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=60
-)
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60
+).filter(str.strip)
 
 
 @given(pairs=st.lists(st.tuples(_text, _text), min_size=1, max_size=4))
@@ -362,7 +404,7 @@ def test_very_long_strings_are_truncated(fitted, word, repeat):
     long = " ".join([word] * repeat)
     scores = fitted.predict([(long, "short"), (long, long)])
     assert np.isfinite(scores).all()
-    emb = fitted.transform([long, ""])
+    emb = fitted.transform([long, "short"])
     assert emb.shape == (2, 384) and np.isfinite(emb).all()
 
 
@@ -374,6 +416,7 @@ def test_duplicate_pairs_get_equal_scores(fitted, pair, n):
 
 
 # ------------------------------------------------------------- mutual variant
+@pytest.mark.filterwarnings("ignore:On the dev pairs")
 def test_mutual_distillation_trains_two_encoders():
     est = TransEncoder(
         **{**TINY, "cross_epochs": 1, "cross_lr": 2e-5},
@@ -383,7 +426,9 @@ def test_mutual_distillation_trains_two_encoders():
     assert est.mutual_cross_encoder_ is not None
     assert est.mutual_cross_encoder_ is not est.cross_encoder_
     assert {"mutual_bi_dev", "mutual_cross_dev"} <= set(est.history_[1])
-    assert est.best_cycle_ == {"bi": 1, "cross": 1, "mutual_bi": 1, "mutual_cross": 1}
+    # Each bi-encoder is kept only if it beats its own start on the dev pairs.
+    assert est.best_cycle_["cross"] == est.best_cycle_["mutual_cross"] == 1
+    assert est.best_cycle_["bi"] in (0, 1) and est.best_cycle_["mutual_bi"] in (0, 1)
     # Both learnt from the same averaged labels but from different random heads.
     pairs = PAIRS[:4]
     assert not np.allclose(
@@ -399,10 +444,10 @@ def _default_path():
 
 
 def test_symmetric_cross_trains_and_scores_both_orders(fitted, monkeypatch):
-    import sklearn_iclr.text._trans_encoder as module
+    import sklearn_iclr.text._hf as module
 
     sizes = []
-    train = module._train
+    train = module.train
 
     def spy(trainer_cls, args_cls, model, loss, a, b, labels, **kwargs):
         sizes.append((trainer_cls.__name__, len(a)))
@@ -413,11 +458,161 @@ def test_symmetric_cross_trains_and_scores_both_orders(fitted, monkeypatch):
             np.testing.assert_array_equal(labels[:n], labels[n:])
         return train(trainer_cls, args_cls, model, loss, a, b, labels, **kwargs)
 
-    monkeypatch.setattr(module, "_train", spy)
+    monkeypatch.setattr(module, "train", spy)
     pairs = PAIRS[:8]
     est = TransEncoder(**{**TINY, "cross_epochs": 1}, symmetric_cross=True).fit(pairs)
     assert sizes == [("CrossEncoderTrainer", 16), ("SentenceTransformerTrainer", 8)]
     swapped = [(b, a) for a, b in pairs]
     np.testing.assert_allclose(est.predict(pairs), est.predict(swapped), atol=1e-6)
     # The one-order model does tell the orders apart, so the check above bites.
-    assert not np.allclose(fitted.predict(pairs), fitted.predict(swapped), atol=1e-6)
+    cross = _with(fitted, predict_with="cross")
+    assert not np.allclose(cross.predict(pairs), cross.predict(swapped), atol=1e-6)
+
+
+# ------------------------------------------------ bad inputs (issue 30)
+@pytest.mark.parametrize(
+    "dev_scores, match",
+    [
+        ([np.nan, 1, 2, 3, 4, 5], "dev_scores must be finite; 1 of 6"),
+        ([1, 2, np.inf, 3, 4, 5], "dev_scores must be finite"),
+        ([2.5] * 6, "dev_scores holds one value"),
+        (["a"] * 6, "dev_scores must be numeric"),
+    ],
+)
+def test_bad_dev_scores_raise_before_training(dev_scores, match, monkeypatch):
+    import sklearn_iclr.text._hf as hf
+
+    monkeypatch.setattr(hf, "train", _fail_if_called)
+    with pytest.raises(ValueError, match=match):
+        TransEncoder(**TINY).fit(PAIRS, dev_pairs=DEV_PAIRS, dev_scores=dev_scores)
+
+
+def _fail_if_called(*args, **kwargs):
+    raise AssertionError("training started before the inputs were checked")
+
+
+@pytest.mark.parametrize(
+    "pairs, match",
+    [
+        ([("a dog", "")], "non-empty sentences; item 1 is empty"),
+        ([("   ", "a dog")], "non-empty sentences; item 0 is only whitespace"),
+        ([("a dog", "a cat"), ("\n", "x")], "item 2 is only whitespace"),
+    ],
+)
+def test_empty_sentences_raise(fitted, pairs, match):
+    with pytest.raises(ValueError, match=match):
+        TransEncoder().fit(pairs)
+    with pytest.raises(ValueError, match=match):
+        fitted.predict(pairs)
+    with pytest.raises(ValueError, match="dev_pairs must hold non-empty"):
+        TransEncoder().fit(PAIRS, dev_pairs=pairs * 2, dev_scores=range(len(pairs) * 2))
+    with pytest.raises(ValueError, match="sentences must hold non-empty"):
+        fitted.transform([a for pair in pairs for a in pair])
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        ([np.nan, 4.0, 3.5, 0.5, 0.0, 0.2], "y must be finite"),
+        ([1.0] * 6, "y holds one value"),
+    ],
+)
+def test_score_rejects_nan_or_constant_y(fitted, y, match):
+    with pytest.raises(ValueError, match=match):
+        fitted.score(DEV_PAIRS, y)
+
+
+@pytest.mark.parametrize("parameter", ["bi_encoder", "cross_encoder"])
+def test_empty_model_folder_names_the_folder(tmp_path, parameter, monkeypatch):
+    import sklearn_iclr.text._hf as hf
+
+    monkeypatch.setattr(hf, "train", _fail_if_called)
+    folder = tmp_path / "my_model"
+    folder.mkdir()
+    with pytest.raises(ValueError, match=f"{parameter}: the folder .*my_model"):
+        TransEncoder(**{**TINY, parameter: folder}).fit(PAIRS)
+    (folder / "config.json").write_text("{}")
+    with pytest.raises(ValueError, match=f"{parameter}=.*config.json.* is a file"):
+        TransEncoder(**{**TINY, parameter: folder / "config.json"}).fit(PAIRS)
+
+
+# ------------------------------------- defaults never worse than the start
+def _untrained(trainer_cls, args_cls, model, *args, **kwargs):
+    """A stand-in for training that leaves the model as it was."""
+    return model
+
+
+def test_start_is_kept_when_no_trained_model_beats_it(monkeypatch):
+    import sklearn_iclr.text._hf as hf
+
+    # "Training" changes nothing: the bi-encoders equal the start (a tie, so
+    # the start is kept) and the cross-encoder keeps its random head (worse).
+    monkeypatch.setattr(hf, "train", _untrained)
+    est = TransEncoder(**TINY)
+    with pytest.warns(UserWarning, match="bi_encoder_ is the starting model"):
+        est.fit(PAIRS, dev_pairs=DEV_PAIRS, dev_scores=DEV_SCORES)
+    assert est.best_cycle_ == {"bi": 0, "cross": 1}
+    assert est.predict_with_ == "bi"
+    assert est.score(DEV_PAIRS, DEV_SCORES) == pytest.approx(est.history_[0]["bi_dev"])
+    # Asking for the cross-encoder explicitly is allowed, and also said.
+    with pytest.warns(UserWarning, match="yet predict uses the cross-encoder"):
+        est.set_params(predict_with="cross").fit(
+            PAIRS, dev_pairs=DEV_PAIRS, dev_scores=DEV_SCORES
+        )
+    assert est.predict_with_ == "cross"
+
+
+def test_one_step_training_moves_the_weights():
+    # With a single step, a warm-up rounded up would spend it at rate 0.
+    from sentence_transformers.cross_encoder import (
+        CrossEncoderTrainer,
+        CrossEncoderTrainingArguments,
+    )
+    from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
+
+    import sklearn_iclr.text._hf as hf
+
+    model = hf.load_cross_encoder(
+        None, parameter="bi_encoder", max_length=16, seed=0, device="cpu", verbose=0
+    )
+    before = [p.detach().clone() for p in model.parameters()]
+    a, b = np.array(["A dog runs."]), np.array(["A dog is running."])
+    hf.train(
+        CrossEncoderTrainer,
+        CrossEncoderTrainingArguments,
+        model,
+        BinaryCrossEntropyLoss(model),
+        a,
+        b,
+        np.array([0.9]),
+        steps=hf.training_steps(1, epochs=1, batch_size=32),
+        batch_size=32,
+        lr=1e-3,
+        warmup=0.1,
+        seed=0,
+        device="cpu",
+        verbose=0,
+        label="test",
+    )
+    moved = [
+        not np.allclose(p0, p.detach()) for p0, p in zip(before, model.parameters())
+    ]
+    assert any(moved)
+
+
+def test_small_inputs_train_the_cross_encoder_for_a_minimum_of_steps(monkeypatch):
+    import sklearn_iclr.text._hf as hf
+    import sklearn_iclr.text._trans_encoder as module
+
+    monkeypatch.setattr(module, "MIN_CROSS_STEPS", 150)  # undo the fixture
+    steps = {}
+
+    def record(trainer_cls, args_cls, model, *args, **kwargs):
+        steps[trainer_cls.__name__] = kwargs["steps"]
+        return model
+
+    monkeypatch.setattr(hf, "train", record)
+    TransEncoder(**TINY).fit(PAIRS[:4])
+    # The untrained head gets its minimum; the bi-encoder its epochs' steps.
+    assert steps == {"CrossEncoderTrainer": 150, "SentenceTransformerTrainer": 1}
+    assert hf.training_steps(8628, epochs=3, batch_size=32, min_steps=150) == 810
