@@ -676,39 +676,3 @@ def measure(interval=0.01):
         peak[0] = max(peak[0], process.memory_info().rss)
         result.peak_rss_mb = peak[0] / 2**20
         result.peak_rss_increase_mb = (peak[0] - baseline) / 2**20
-
-
-# ---------------------------------------------------------------------------
-# Scripts not yet on presets (removed once every script declares PRESETS)
-# ---------------------------------------------------------------------------
-
-
-def write_results(name, figures, *, config=None):
-    """Write an exploratory ``benchmarks/runs/<name>.json`` (never results/)."""
-    RUNS.mkdir(parents=True, exist_ok=True)
-    path = RUNS / f"{name}.json"
-    revision, dirty = git_state()
-    payload = {
-        "benchmark": name,
-        "config": config or {},
-        "provenance": {
-            "argv": list(sys.argv),
-            "git_revision": revision,
-            "git_dirty": dirty,
-            "started": _now(),
-            "machine": machine_info(),
-        },
-        "figures": figures,
-    }
-    path.write_text(json.dumps(payload, indent=1, default=_jsonable) + "\n")
-    print(f"wrote {_display(path)}")
-    return path
-
-
-def save_plot(fig, name):
-    """Save an exploratory figure as ``benchmarks/runs/<name>.png``."""
-    RUNS.mkdir(parents=True, exist_ok=True)
-    path = RUNS / f"{name}.png"
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    print(f"wrote {_display(path)}")
-    return path
