@@ -10,6 +10,7 @@ in the docs traces back to a JSON and the preset that wrote it.
 
 import ast
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -48,7 +49,16 @@ def _cell(stat):
 
 
 def _escape(text):
-    return str(text).replace("|", "\\|").replace("*", "\\*")
+    return _prose(str(text).replace("|", "\\|").replace("*", "\\*"))
+
+
+def _prose(text):
+    """Text from a result file, safe as reST (``name_`` is not a link)."""
+    parts = re.split(r"(``.*?``)", text)  # leave inline literals alone
+    return "".join(
+        part if i % 2 else re.sub(r"(?<=\w)_(?=\W|$)", r"\\_", part)
+        for i, part in enumerate(parts)
+    )
 
 
 def render_table(doc):
@@ -150,9 +160,9 @@ def render_page():
         for doc in docs:
             title = doc.get("title") or doc["benchmark"]
             out.append(f".. _bench-{doc['preset']}-{doc['benchmark']}:\n")
-            out.append(_heading(f"{title} — preset ``{doc['preset']}``", "~"))
+            out.append(_heading(f"{_prose(title)} — preset ``{doc['preset']}``", "~"))
             if doc.get("notes"):
-                out.append(doc["notes"].strip() + "\n")
+                out.append(_prose(doc["notes"].strip()) + "\n")
             out.append(render_table(doc))
             if doc["_png"].exists():
                 target = FIGURES / doc["preset"] / doc["_png"].name

@@ -13,7 +13,7 @@ TEACHER_PARAMETERS = """
     hidden_sizes : tuple or list of int, default=(64,)
         Widths of the teacher's hidden GCN layers; it has
         ``len(hidden_sizes) + 1`` layers, the last one giving class logits.
-    se_layers : {"first", "last", "all", "none"} or tuple of bool, \\
+    se_layers : {"first", "last", "all", "none"} or tuple of bool, \
             default="first"
         Which teacher layers carry a structural embedding (a learnable row
         per node added before propagation); a tuple gives one flag per layer.

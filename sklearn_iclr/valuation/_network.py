@@ -222,7 +222,7 @@ class NetworkFeaturizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        Z : ndarray of shape (n_samples, n_features_out_)
+        Z : ndarray of shape (n_samples, `n_features_out_`)
             The features chosen by ``features``.
         """
         check_is_fitted(self)
