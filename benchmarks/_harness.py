@@ -532,21 +532,19 @@ def main(doc, presets, tables, argv=None):
             merge_parts(preset_dir, name, presets, args.preset, tables)
         return 0
 
+    revision, dirty = git_state()
     if args.out is None:
         if overrides:
             raise SystemExit(
                 "--set changes the preset, so the result is not canonical: "
                 "pass --out benchmarks/runs/<name> to write it there"
             )
-        revision, dirty = git_state()
         if dirty:
             raise SystemExit(
                 "refusing to write into benchmarks/results/: the code has "
                 "uncommitted changes (git status). Commit them first, or pass "
                 "--out benchmarks/runs/<name> for an exploratory run."
             )
-    else:
-        revision, dirty = git_state()
 
     partial = args.seeds is not None and sorted(args.seeds) != sorted(
         presets[args.preset]["seeds"]

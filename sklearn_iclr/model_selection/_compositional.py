@@ -295,28 +295,31 @@ class CompositionalSplit(GroupsConsumerMixin, BaseCrossValidator):
     def _test_mask(self, levels, sizes):
         if self.mode == "random":
             return self._random_mask(levels[:, self._chosen(sizes, 1)])
-        if self.mode == "composition":
-            chosen = self._chosen(sizes, 2)
-            n = sizes[chosen][None, :]
-            # threshold t_f = number of levels kept below the block, in [1, n-1]
-            t = np.clip(np.ceil(n * (1 - _GRID[:, None])), 1, n - 1)
-            fractions = np.prod((n - t) / n, axis=1)
-            t = t[_closest(fractions, self.test_size)].astype(int)
-            self.held_out_levels_ = {
-                f: np.arange(t[i], sizes[f]) for i, f in enumerate(chosen)
-            }
-            return np.all(levels[:, chosen] >= t, axis=1)
-        if self.mode == "extrapolation":
-            chosen = self._chosen(sizes, 2)
-            n = sizes[chosen][None, :]
-            t = np.clip(np.ceil(n * (1 - _GRID[:, None])), 1, n - 1)
-            fractions = 1 - np.prod(t / n, axis=1)
-            t = t[_closest(fractions, self.test_size)].astype(int)
-            self.held_out_levels_ = {
-                f: np.arange(t[i], sizes[f]) for i, f in enumerate(chosen)
-            }
-            return np.any(levels[:, chosen] >= t, axis=1)
+        if self.mode in ("composition", "extrapolation"):
+            return self._upper_mask(levels, sizes)
         return self._interpolation_mask(levels, sizes)
+
+    def _upper_mask(self, levels, sizes):
+        """Composition and extrapolation: hold out levels from a threshold up.
+
+        The threshold ``t`` of each chosen factor is the number of its levels
+        kept below, in ``[1, size - 1]``. Composition tests the block where
+        every chosen factor is at or above its threshold; extrapolation tests
+        the samples where any of them is.
+        """
+        chosen = self._chosen(sizes, 2)
+        n = sizes[chosen][None, :]
+        thresholds = np.clip(np.ceil(n * (1 - _GRID[:, None])), 1, n - 1)
+        if self.mode == "composition":
+            fractions = np.prod((n - thresholds) / n, axis=1)
+        else:
+            fractions = 1 - np.prod(thresholds / n, axis=1)
+        t = thresholds[_closest(fractions, self.test_size)].astype(int)
+        self.held_out_levels_ = {
+            f: np.arange(t[i], sizes[f]) for i, f in enumerate(chosen)
+        }
+        above = levels[:, chosen] >= t
+        return above.all(axis=1) if self.mode == "composition" else above.any(axis=1)
 
     @staticmethod
     def _interpolation_levels(size, n_held_out):
