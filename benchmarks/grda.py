@@ -231,7 +231,7 @@ def tpt_table(config):
 def _hand_loop_epoch_seconds(X, y, domain, config, epochs, seed):
     """Per-epoch time of the same networks and steps in a bare torch loop."""
     from sklearn_iclr._torch import F, seeded, torch
-    from sklearn_iclr.domain_adaptation._grda import (
+    from sklearn_iclr.domain_adaptation._grda_net import (
         DISCRIMINATOR_DIM,
         _graph_discriminator_loss,
         _GRDAModule,

@@ -13,12 +13,9 @@ from ._base import get_data_home
 from ._domains import load_grda_toy, load_tpt48
 from ._eth_ucy import load_eth_ucy, load_eth_ucy_file
 from ._planetoid import load_planetoid
+from ._planted_graph import make_planted_graph
 from ._recsys import load_movielens_small
-from ._samples_generator import (
-    make_pedestrian_scenes,
-    make_planted_graph,
-    make_seasonal_series,
-)
+from ._samples_generator import make_pedestrian_scenes, make_seasonal_series
 from ._sprites import make_sprites
 from ._sts import load_sts_benchmark
 from ._timeseries import load_etth1, load_exchange_rate, load_stock
