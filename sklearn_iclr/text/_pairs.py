@@ -153,7 +153,14 @@ def both_orders(a, b):
 
 
 def spearman(a, b):
-    """Spearman's rank correlation of two score vectors, as a float."""
+    """Spearman's rank correlation of two score vectors, as a float.
+
+    Constant predictions ``a`` rank nothing: their correlation is undefined
+    (scipy gives NaN), and they are scored 0, as uninformative, so that model
+    selection ranks them below any model that orders the pairs at all.
+    """
     from scipy.stats import spearmanr
 
+    if np.ptp(np.asarray(a, dtype=float)) == 0:
+        return 0.0
     return float(spearmanr(a, b).statistic)

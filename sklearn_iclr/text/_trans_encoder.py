@@ -659,11 +659,21 @@ class TransEncoder(TorchEstimatorMixin, BaseEstimator):
         Returns
         -------
         score : float
-            Spearman's rho, in [-1, 1].
+            Spearman's rho, in [-1, 1]; 0 (with a warning) when every
+            prediction is the same, since such predictions rank nothing.
         """
         check_is_fitted(self)
         y = check_scores(y, len(check_pairs(X)))
-        return spearman(self.predict(X), y)
+        predictions = self.predict(X)
+        if np.ptp(predictions) == 0:
+            warnings.warn(
+                "TransEncoder predicts the same score for every pair, so their "
+                "rank correlation with y is undefined; scoring it 0. The model "
+                "may have collapsed: check lr and the training pairs.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return spearman(predictions, y)
 
     def transform(self, sentences):
         """Bi-encoder embeddings of single sentences.

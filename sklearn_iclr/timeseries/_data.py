@@ -73,7 +73,8 @@ def validate_panel(estimator, X):
     follow sktime's conventions: a 2-D array is (n_series, n_timepoints)
     (``numpyflat``), a 3-D array (n_series, n_channels, n_timepoints)
     (``numpy3D``), a plain DataFrame is one series whose rows are time steps
-    and whose columns are channels (a pandas Series one univariate series),
+    and whose columns are channels (a pandas Series one univariate series,
+    and so is a 1-D array: it is read as one series of shape (1, n_timepoints)),
     and sktime panel containers are converted by sktime.
     """
     import pandas as pd
@@ -89,6 +90,10 @@ def validate_panel(estimator, X):
         layout = {"kind": "frame", "columns": list(X.columns)}
         return values.T[None], layout
     _check_not_ragged(X)
+    if np.ndim(X) == 1 and len(X) and np.isscalar(X[0]):
+        # One univariate series, as pandas.Series above and sktime's
+        # np.ndarray Series mtype read it: not n series of one point.
+        X = np.asarray(X).reshape(1, -1)
     values = validate_data(
         estimator, X, allow_nd=True, dtype=np.float64, ensure_min_features=1
     )

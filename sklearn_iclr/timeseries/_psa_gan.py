@@ -278,10 +278,11 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_series, n_timepoints) or (n_series, \
-                n_channels, n_timepoints), DataFrame or sktime panel
-            The series. A DataFrame is one series (rows are time steps,
-            columns channels), as in sktime.
+        X : array-like of shape (n_timepoints,), (n_series, n_timepoints) or \
+                (n_series, n_channels, n_timepoints), DataFrame or sktime panel
+            The series. A 1-D array or pandas Series is one univariate
+            series; a DataFrame is one series (rows are time steps, columns
+            channels), as in sktime.
         y : None
             Ignored.
 

@@ -522,6 +522,15 @@ def test_score_rejects_nan_or_constant_y(fitted, y, match):
         fitted.score(DEV_PAIRS, y)
 
 
+def test_score_of_constant_predictions_is_zero_with_a_warning(fitted, monkeypatch):
+    # Spearman is undefined for a constant predictor (scipy says NaN, which
+    # GridSearchCV would rank unpredictably): it ranks nothing, so it scores 0.
+    monkeypatch.setattr(fitted, "predict", lambda X: np.full(len(X), 0.5))
+    with pytest.warns(UserWarning, match="same score for every pair"):
+        score = fitted.score(DEV_PAIRS, DEV_SCORES)
+    assert score == 0.0
+
+
 @pytest.mark.parametrize("parameter", ["bi_encoder", "cross_encoder"])
 def test_empty_model_folder_names_the_folder(tmp_path, parameter, monkeypatch):
     import sklearn_iclr.text._hf as hf

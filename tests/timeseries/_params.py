@@ -42,6 +42,12 @@ INIT_PARAMS = {
 # a valid panel; too-short series (1 timepoint) raise the "1 feature(s)" error
 # check_fit2d_1feature accepts.
 EXPECTED_FAILED_CHECKS = {
+    "PSAGANGenerator": {
+        # sktime reads a 1-D array (like a pandas Series) as one univariate
+        # series; PSAGANGenerator follows it and fits that series instead of
+        # raising (tests/timeseries/test_psa_gan.py checks it).
+        "check_fit1d": "a 1-D array is one univariate series, as in sktime",
+    },
     "TS2VecEncoder": {
         # TS2Vec representations are length-agnostic: transform embeds windows
         # of any length (only the channel count must match), so a different

@@ -114,6 +114,15 @@ def test_dataframe_is_one_multivariate_series_as_in_sktime():
     assert (gan.n_series_, gan.n_channels_) == (1, 1)
 
 
+def test_one_dimensional_array_is_one_univariate_series():
+    """A 1-D array is one series (as a pandas Series), not n one-point series."""
+    x = _sines(n_series=1, n_channels=1, n_timepoints=120)[0, 0]
+    gan = PSAGANGenerator(window_length=16, random_state=0, **TINY).fit(x)
+    assert (gan.n_series_, gan.n_channels_) == (1, 1)
+    assert gan.n_windows_ == 120 - 16 + 1
+    assert gan.sample(3, random_state=0).shape == (3, 16)
+
+
 def test_time_steps_as_rows_of_an_array_give_a_clear_error():
     """ETTh1's (time, channels) array is read as series of 7 points: say so."""
     X = np.random.RandomState(0).normal(size=(2000, 7))
