@@ -9,11 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.kernel_approximation import Nystroem
-from sklearn.metrics.pairwise import (
-    PAIRWISE_KERNEL_FUNCTIONS,
-    euclidean_distances,
-    pairwise_kernels,
-)
+from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
@@ -27,76 +23,21 @@ from ..utils._sklearn_compat import (
     check_is_fitted,
     validate_data,
 )
+from ._diva_features import (
+    KERNELS,
+    dense,
+    median_heuristic_gamma,
+    mixed_scales,
+    row_keys,
+)
 from ._linear_loo import extension_grad, loo_state
 
-_KERNELS = {"linear"} | (set(PAIRWISE_KERNEL_FUNCTIONS) - {"linear"})
 # Above this many training rows a non-linear kernel is approximated with
 # ``n_components`` Nystroem features (memory linear in n instead of n x n).
 _EXACT_KERNEL_MAX_SAMPLES = 1000
 # The exact dual form keeps about five n x n float64 matrices alive at once.
 _DUAL_MATRICES = 5
 _DUAL_MEMORY_BUDGET = 2 * 2**30  # bytes
-
-
-def _row_keys(X):
-    """One bytes key per row of ``X`` (its float64 values), to recognise rows."""
-    X = np.ascontiguousarray(X, dtype=np.float64)
-    return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
-
-
-def _dense(X):
-    X = X.toarray() if sp.issparse(X) else X
-    return np.asarray(X, dtype=np.float64)
-
-
-# Columns whose spreads differ by more than this factor (widest against the
-# median column) are taken to be in different units and are standardised.
-_MIXED_SCALE_RATIO = 10.0
-
-
-def _mixed_scales(X):
-    """Whether the columns of ``X`` are on different scales (units).
-
-    True when the widest column's standard deviation exceeds the median
-    (non-zero) one by more than ``_MIXED_SCALE_RATIO``: measurements in
-    different units, which a kernel on raw values would let the widest column
-    dominate. Pixels, word frequencies or already scaled features share one
-    scale and are kept as they are: standardising them inflates rare,
-    nearly constant columns.
-    """
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        mean = np.asarray(X.mean(axis=0)).ravel()
-        std = np.sqrt(
-            np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean**2, 0)
-        )
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            std = np.std(X, axis=0)
-    std = std[std > 0]
-    if std.size == 0:
-        return False
-    if not np.all(np.isfinite(std)):
-        return True  # overflowing columns; the finiteness check will name it
-    return bool(std.max() > _MIXED_SCALE_RATIO * np.median(std))
-
-
-def median_heuristic_gamma(Z, random_state=None, max_rows=500):
-    """RBF ``gamma`` by the median heuristic: 1 / median squared distance.
-
-    The median is taken over the pairs of at most ``max_rows`` rows drawn at
-    random, so the cost does not grow with the number of rows.
-    """
-    rng = check_random_state(random_state)
-    if Z.shape[0] > max_rows:
-        Z = Z[rng.choice(Z.shape[0], max_rows, replace=False)]
-    D = euclidean_distances(Z, squared=True)
-    positive = D[np.triu_indices_from(D, k=1)]
-    positive = positive[positive > 0]
-    if positive.size == 0 or not np.isfinite(np.median(positive)):
-        return 1.0
-    return float(1.0 / np.median(positive))
-
 
 _WEIGHTER_IN_PIPELINE = (
     "DIVAWeighter cannot pass its weights on to the next step of a Pipeline "
@@ -293,7 +234,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "featurizer": [None, StrOptions({"auto"}), HasMethods(["fit", "transform"])],
         "alpha": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
-        "kernel": [StrOptions(_KERNELS)],
+        "kernel": [StrOptions(KERNELS)],
         "kernel_params": [dict, None],
         "n_components": [None, Interval(Integral, 1, None, closed="left")],
         "fit_intercept": ["boolean"],
@@ -359,7 +300,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
     def _base_features(self, X):
         """Features before the kernel map: the featurizer's output, checked."""
         Z = X if self.featurizer_ is None else self.featurizer_.transform(X)
-        Z = _dense(Z)
+        Z = dense(Z)
         if not np.all(np.isfinite(Z)):
             if self.featurizer_ is None or isinstance(self.featurizer_, StandardScaler):
                 raise ValueError(
@@ -504,7 +445,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
             self.featurizer_ = None
         elif isinstance(self.featurizer, str):  # "auto"
             self.featurizer_ = None
-            if _mixed_scales(X):
+            if mixed_scales(X):
                 self.featurizer_ = StandardScaler(with_mean=not sp.issparse(X)).fit(X)
         else:
             self.featurizer_ = clone(self.featurizer).fit(X, y)
@@ -627,9 +568,9 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         new_rows = []
         if not hasattr(self, "_train_keys"):
             self._train_keys = {}
-            for i, key in enumerate(_row_keys(self._train_keys_source).tolist()):
+            for i, key in enumerate(row_keys(self._train_keys_source).tolist()):
                 self._train_keys.setdefault(key, []).append(i)
-        for j, key in enumerate(_row_keys(Z_base).tolist()):
+        for j, key in enumerate(row_keys(Z_base).tolist()):
             candidates = self._train_keys.get(key, [])
             if y is not None:
                 candidates = [i for i in candidates if self._y_fit[i] == y[j]]
