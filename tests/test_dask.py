@@ -34,6 +34,7 @@ from sklearn_iclr.explain import (  # noqa: E402
 )
 from sklearn_iclr.valuation import (  # noqa: E402
     DIVAReweightedClassifier,
+    DIVAWeighter,
     data_oob_values,
 )
 
@@ -196,6 +197,21 @@ def test_data_oob_models_on_the_cluster(client):
         client, lambda: data_oob_values(X, y, n_estimators=8, random_state=0)
     )
     np.testing.assert_array_equal(there, here)
+
+
+def test_diva_chunks_on_the_cluster(client):
+    da = pytest.importorskip("dask.array")
+    rng = np.random.RandomState(0)
+    X = rng.randn(1200, 4)
+    y = (X[:, 0] + 0.5 * rng.randn(1200) > 0).astype(int)
+    params = dict(n_components=30, n_steps=1, random_state=0)
+    here = DIVAWeighter(**params).fit(X, y)
+    with distributed.get_task_stream(client) as stream:
+        there = DIVAWeighter(**params).fit(da.from_array(X, chunks=(300, 4)), y)
+    assert len(stream.data) > 0, "no task ran on the cluster"
+    np.testing.assert_allclose(
+        there.dataset_derivative_, here.dataset_derivative_, rtol=0, atol=1e-8
+    )
 
 
 @pytest.mark.slow
