@@ -168,6 +168,26 @@ def test_grid_search_timeseries(client):
     _assert_same_search(search(), _on_cluster(client, search), X)
 
 
+def test_grid_search_model_selection(client):
+    from sklearn.linear_model import Ridge
+
+    from sklearn_iclr.datasets import make_sprites
+    from sklearn_iclr.model_selection import CompositionalSplit, grid_r2_scorer
+
+    sprites = make_sprites(n_orientations=2, n_positions=4)
+    X, y = sprites.data, sprites.target
+
+    def search():
+        return GridSearchCV(
+            Ridge(),
+            {"alpha": [0.1, 10.0]},
+            cv=CompositionalSplit("interpolation"),
+            scoring=grid_r2_scorer(sprites.factor_sizes),
+        ).fit(X, y, groups=sprites.factors)
+
+    _assert_same_search(search(), _on_cluster(client, search), X)
+
+
 # ------------------------------------------------------ the toolkit's own tasks
 def test_explainer_batches_on_the_cluster(client):
     scenes = make_pedestrian_scenes(n_samples=20, n_agents=3, random_state=0)

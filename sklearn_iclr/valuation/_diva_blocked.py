@@ -115,9 +115,9 @@ def _on_features(X_chunk, feature_map, func, *args):
     return func(feature_map(X_chunk), *args)
 
 
-def _gram_part(Z, weights, aY):
+def _gram_part(Z, weights, Y):
     largest = float(np.max(np.abs(Z))) if Z.size else 0.0
-    return Z.T @ (weights[:, None] * Z), Z.T @ aY, largest
+    return Z.T @ (weights[:, None] * Z), Z.T @ (weights[:, None] * Y), largest
 
 
 def _rows_part(Z, weights, Y, L, BaY, loss, need_grad):
@@ -159,8 +159,7 @@ def blocked_loo_state(
     """:func:`~._linear_loo.loo_state` (primal form) over a :class:`DaskRows`."""
     weights = np.asarray(weights, dtype=np.float64)
     d = rows.shape[1]
-    aY = weights[:, None] * Y
-    parts = rows.map(_gram_part, weights, aY)
+    parts = rows.map(_gram_part, weights, Y)
     with np.errstate(over="ignore"):
         magnitude = max(p[2] for p in parts) ** 2 * rows.shape[0] * d
     if not np.isfinite(magnitude):
