@@ -6,6 +6,13 @@ sample) and ``v`` has shape ``(n_samples, n_coalitions, ...)``, the value of
 each coalition (a scalar, or a vector such as a predicted trajectory). Each
 estimator evaluates all its coalitions in one call, so the caller can batch
 them into one model call.
+
+The sampled estimators take their random numbers as an array drawn
+beforehand (``permutation_draws``, ``banzhaf_draws``): the caller draws them
+batch after batch from one generator, in order, and may then evaluate the
+batches anywhere (other processes, a Dask cluster) with the same result.
+Each sample's draws are a contiguous block of the stream, so the result does
+not depend on how the samples are batched either.
 """
 
 # Authors: sklearn-iclr developers
@@ -60,16 +67,23 @@ def exact_values(value, n_samples, n_players, method="exact"):
     return phi, v[:, 0], v[:, -1]
 
 
-def permutation_values(value, n_samples, n_players, n_permutations, rng):
+def permutation_draws(rng, n_samples, n_players, n_permutations):
+    """Random numbers of :func:`permutation_values`: (n_samples, half, p)."""
+    half = (n_permutations + 1) // 2
+    return rng.uniform(size=(n_samples, half, n_players))
+
+
+def permutation_values(value, draws):
     """Monte Carlo Shapley values over antithetic permutations.
 
-    ``n_permutations`` is rounded up to an even number: each permutation is
-    used with its reverse, which lowers the variance, and the values of every
-    sample then sum exactly to ``v(all) - v(none)``.
+    ``draws`` (from :func:`permutation_draws`) hold ``half`` uniform vectors
+    per sample, whose argsorts are the permutations. ``n_permutations`` is thus
+    rounded up to an even number: each permutation is used with its reverse,
+    which lowers the variance, and the values of every sample then sum exactly
+    to ``v(all) - v(none)``.
     """
-    b, p = n_samples, n_players
-    half = (n_permutations + 1) // 2
-    perms = np.argsort(rng.uniform(size=(b, half, p)), axis=2)
+    b, _, p = draws.shape
+    perms = np.argsort(draws, axis=2)
     perms = np.concatenate([perms, perms[:, :, ::-1]], axis=1)
     m = perms.shape[1]
     # prefix masks: coalition j of a permutation holds its first j players
@@ -90,15 +104,21 @@ def n_permutation_coalitions(n_players, n_permutations):
     return (n_permutations + n_permutations % 2) * (n_players + 1)
 
 
-def sampled_banzhaf_values(value, n_samples, n_players, n_coalitions, rng):
+def banzhaf_draws(rng, n_samples, n_players, n_coalitions):
+    """Random numbers of :func:`sampled_banzhaf_values`: (n_samples, p, m, p)."""
+    return rng.uniform(size=(n_samples, n_players, n_coalitions, n_players))
+
+
+def sampled_banzhaf_values(value, draws):
     """Banzhaf values from random coalitions of the other players.
 
-    For each player, ``n_coalitions`` coalitions of the others (each joins with
-    probability 1/2) are evaluated with and without the player.
+    For each player, ``m`` coalitions of the others (each joins with
+    probability 1/2: a draw of :func:`banzhaf_draws` below 1/2) are evaluated
+    with and without the player.
     """
-    b, p, m = n_samples, n_players, n_coalitions
+    b, p, m, _ = draws.shape
     eye = np.eye(p, dtype=bool)[None, :, None, :]
-    sampled = rng.uniform(size=(b, p, m, p)) < 0.5
+    sampled = draws < 0.5
     pairs = np.stack([sampled | eye, sampled & ~eye], axis=3)  # (b, p, m, 2, p)
     ends = np.zeros((b, 2, p), dtype=bool)
     ends[:, 1] = True

@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import Bunch, check_random_state
 
+from ..utils._parallel import Parallel, delayed
 from ..utils._progress import progress
 from ..utils._sklearn_compat import (
     HasMethods,
@@ -25,20 +26,14 @@ from ..utils._sklearn_compat import (
 )
 from ._coalitions import (
     MAX_EXACT_PLAYERS,
-    exact_values,
+    banzhaf_draws,
     n_banzhaf_coalitions,
     n_permutation_coalitions,
-    permutation_values,
-    sampled_banzhaf_values,
+    permutation_draws,
 )
+from ._game import CoalitionGame, explain_batch
 from ._removal import add_random_agent, removed_players
-from ._validation import (
-    agent_mask,
-    average_displacement_error,
-    check_future,
-    check_scenes,
-    final_displacement_error,
-)
+from ._validation import agent_mask, check_future, check_scenes
 
 
 class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
@@ -114,6 +109,18 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         call; ``None`` picks it so that a call holds about 16384 scenes (at
         least one sample, whose coalitions always share one call).
 
+    n_jobs : int or None, default=None
+        Number of batches explained at once, in joblib workers: explaining
+        thousands of scenes with a slow model is dominated by the model's
+        calls, and the batches are independent. ``None`` means 1 unless in a
+        :func:`joblib.parallel_backend` context (for example ``"dask"``, to
+        spread the batches over a Dask cluster); ``-1`` uses every processor.
+        The model travels to each worker with its batch. Parallelism is over
+        batches, so explaining few scenes needs a ``batch_size`` that makes at
+        least as many batches as workers. The values do not depend on
+        ``n_jobs`` or on the backend: the random numbers of each batch are
+        drawn in order in the calling process.
+
     random_state : int, RandomState instance or None, default=None
         Seeds background draws, the random agent and the permutations.
 
@@ -185,6 +192,7 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         "n_draws": [Interval(Integral, 1, None, closed="left")],
         "include_random_agent": ["boolean"],
         "batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -200,6 +208,7 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         n_draws=8,
         include_random_agent=False,
         batch_size=None,
+        n_jobs=None,
         random_state=None,
         verbose=0,
     ):
@@ -211,6 +220,7 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         self.n_draws = n_draws
         self.include_random_agent = include_random_agent
         self.batch_size = batch_size
+        self.n_jobs = n_jobs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -315,86 +325,6 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
         )
         return X, y, repl, rng
 
-    # ------------------------------------------------------------- values
-    def _predict_coalitions(self, Xb, rb, masks):
-        """Predictions for coalitions ``masks`` (b, C, p): (k, b, C, t_pred, 2)."""
-        b, C, p = masks.shape
-        k = rb.shape[0]
-        if hasattr(self.model, "predict_coalitions"):
-            # fast path: the model encodes each agent once per draw and frame
-            fast = self.model.predict_coalitions
-            pred = np.stack(
-                [np.asarray(fast(Xb, masks, rb[d]), dtype=float) for d in range(k)]
-            )
-            expected = (k, b, C)
-        else:
-            # scenes (k, b, C, p, T, 2), all in one model call
-            keep = masks[None, :, :, :, None, None]
-            scenes = np.where(keep, Xb[None, :, None], rb[:, :, None])
-            flat = scenes.reshape(k * b * C, p, *Xb.shape[2:])
-            pred = np.asarray(self.model.predict(flat), dtype=float)
-            expected = (k * b * C,)
-        if pred.shape[:-2] != expected or pred.ndim != len(expected) + 2:
-            raise ValueError(
-                "model.predict must return an array of shape (n_samples, t_pred, "
-                f"2), got an array of shape {pred.shape[len(expected) - 1 :]} for "
-                f"{expected[-1] if len(expected) == 3 else expected[0]} scenes."
-            )
-        if pred.shape[-1] != 2:
-            raise ValueError(
-                "model.predict must return (x, y) positions, an array of shape "
-                f"(n_samples, t_pred, 2); got a last axis of length {pred.shape[-1]}."
-            )
-        if not np.isfinite(pred).all():
-            raise ValueError(
-                "model.predict returned NaN or infinite positions for some "
-                "coalitions of agents; the explainer needs a model that predicts "
-                "finite positions for any subset of the agents (absent agents "
-                "are NaN slots)."
-            )
-        return pred.reshape(k, b, C, *pred.shape[-2:])
-
-    def _values(self, X, y, repl, masks, batch_slice):
-        """v(S) for per-sample coalitions ``masks`` (b, C, p): (b, C, ...)."""
-        pred = self._predict_coalitions(X[batch_slice], repl[:, batch_slice], masks)
-        k, b, C = pred.shape[:3]
-        if self.metric == "output":
-            return pred.mean(axis=0)
-        yb = y[batch_slice]
-        if yb.shape[1] != pred.shape[3]:
-            raise ValueError(
-                f"y has t_pred={yb.shape[1]} steps but the model predicts "
-                f"{pred.shape[3]}."
-            )
-        y_true = yb[None, :, None]
-        if self.metric == "ade":
-            vals = -average_displacement_error(y_true, pred)
-        elif self.metric == "fde":
-            vals = -final_displacement_error(y_true, pred)
-        else:
-            y_true = np.broadcast_to(y_true, pred.shape)
-            n_scenes = k * b * C
-            vals = np.asarray(
-                self.metric(
-                    y_true.reshape(n_scenes, *pred.shape[3:]),
-                    pred.reshape(n_scenes, *pred.shape[3:]),
-                ),
-                dtype=float,
-            )
-            if vals.shape != (n_scenes,):
-                raise ValueError(
-                    "metric(y_true, y_pred) must return one value per scene, an "
-                    f"array of shape (n_samples,) = ({n_scenes},); got shape "
-                    f"{vals.shape}."
-                )
-            if not np.isfinite(vals).all():
-                raise ValueError(
-                    "metric(y_true, y_pred) returned NaN or infinite values; "
-                    "Shapley values need a finite value for every coalition."
-                )
-            vals = vals.reshape(k, b, C)
-        return vals.mean(axis=0)
-
     def _n_coalitions(self, p):
         if self.method in ("exact", "banzhaf"):
             return 2**p
@@ -416,26 +346,37 @@ class ShapleyTrajectoryExplainer(TransformerMixin, BaseEstimator):
             step = self.batch_size
         else:
             step = max(1, 16384 // (k * self._n_coalitions(p)))
-        values = baseline = full_value = None
-        batches = range(0, n, step)
-        desc = f"ShapleyTrajectoryExplainer: explaining {n} scenes, batch"
-        for start in progress(
-            batches, verbose=self.verbose, desc=desc, total=len(batches)
-        ):
-            sl = slice(start, min(start + step, n))
+        slices = [slice(i, min(i + step, n)) for i in range(0, n, step)]
+        game = CoalitionGame(self.model, self.metric)
+
+        def draws(sl):
             b = sl.stop - sl.start
+            if self.method == "permutation":
+                return permutation_draws(rng, b, p, self.n_permutations)
+            if self.method == "banzhaf_sampling":
+                return banzhaf_draws(rng, b, p, self.n_permutations)
+            return None
 
-            def value(masks, sl=sl):
-                return self._values(X, y, repl, masks, sl)
-
-            if self.method in ("exact", "banzhaf"):
-                phi, v0, v1 = exact_values(value, b, p, self.method)
-            elif self.method == "permutation":
-                phi, v0, v1 = permutation_values(value, b, p, self.n_permutations, rng)
-            else:
-                phi, v0, v1 = sampled_banzhaf_values(
-                    value, b, p, self.n_permutations, rng
-                )
+        # joblib consumes this generator lazily, in order and under a lock, so
+        # each batch's random numbers are the same whatever runs the batches.
+        tasks = (
+            delayed(explain_batch)(
+                game,
+                self.method,
+                X[sl],
+                None if y is None else y[sl],
+                repl[:, sl],
+                draws(sl),
+            )
+            for sl in slices
+        )
+        results = Parallel(n_jobs=self.n_jobs, return_as="generator")(tasks)
+        desc = f"ShapleyTrajectoryExplainer: explaining {n} scenes, batch"
+        values = baseline = full_value = None
+        for sl, (phi, v0, v1) in zip(
+            slices,
+            progress(results, verbose=self.verbose, desc=desc, total=len(slices)),
+        ):
             if values is None:
                 values = np.empty((n,) + phi.shape[1:])
                 baseline = np.empty((n,) + v0.shape[1:])

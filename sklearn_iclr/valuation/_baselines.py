@@ -2,6 +2,12 @@
 
 All functions return one value per training row, higher meaning more useful,
 so that their rankings can be compared with ``DIVAWeighter.score_samples``.
+
+Each takes ``n_jobs``: their refits (or blocks of validation rows) are
+independent joblib tasks. Random numbers are drawn in the calling process in
+task order and travel with the tasks, and the tasks' results are summed in
+task order, so the values are the same for any ``n_jobs`` and any joblib
+backend (a Dask cluster included).
 """
 
 # Authors: sklearn-iclr developers
@@ -18,6 +24,7 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_consistent_length
 
+from ..utils._parallel import Parallel, delayed
 from ..utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -70,10 +77,11 @@ def _subset_score(estimator, scorer, X, y, X_val, y_val, idx, empty_score):
         "X_val": ["array-like", "sparse matrix"],
         "y_val": ["array-like"],
         "scoring": [None, str, callable],
+        "n_jobs": [Integral, None],
     },
     prefer_skip_nested_validation=False,
 )
-def leave_one_out_values(estimator, X, y, X_val, y_val, *, scoring=None):
+def leave_one_out_values(estimator, X, y, X_val, y_val, *, scoring=None, n_jobs=None):
     """Exact leave-one-out values by refitting without each row.
 
     ``value_i = score(model trained on all rows) - score(model trained
@@ -94,6 +102,12 @@ def leave_one_out_values(estimator, X, y, X_val, y_val, *, scoring=None):
     scoring : str, callable or None, default=None
         Validation score (higher is better); ``None`` uses
         ``estimator.score``.
+    n_jobs : int or None, default=None
+        Number of refits run at once in joblib workers (the ``n`` refits are
+        independent, and each is a full fit of the estimator). ``None`` means 1
+        unless in a :func:`joblib.parallel_backend` context (for example
+        ``"dask"`` to use a Dask cluster); ``-1`` uses every processor. The
+        values do not depend on it.
 
     Returns
     -------
@@ -116,11 +130,28 @@ def leave_one_out_values(estimator, X, y, X_val, y_val, *, scoring=None):
     n = X.shape[0]
     everything = np.arange(n)
     full = _subset_score(estimator, scorer, X, y, X_val, y_val, everything, np.nan)
-    values = np.empty(n)
-    for i in range(n):
-        values[i] = full - _subset_score(
+    scores = Parallel(n_jobs=n_jobs)(
+        delayed(_subset_score)(
             estimator, scorer, X, y, X_val, y_val, np.delete(everything, i), np.nan
         )
+        for i in range(n)
+    )
+    return full - np.asarray(scores, dtype=np.float64)
+
+
+def _knn_shapley_block(X, y, X_val, y_val, coef, metric):
+    """Summed KNN-Shapley values of the training rows for a block of points."""
+    n = X.shape[0]
+    D = pairwise_distances(X_val, X, metric=metric)
+    order = np.argsort(D, axis=1, kind="stable")
+    match = (y[order] == y_val[:, None]).astype(np.float64)
+    s = np.empty_like(match)
+    s[:, -1] = match[:, -1] / n
+    # s_i = s_{i+1} + (m_i - m_{i+1}) * coef_i, accumulated from the end.
+    increments = (match[:, :-1] - match[:, 1:]) * coef[None, :]
+    s[:, :-1] = s[:, -1:] + np.cumsum(increments[:, ::-1], axis=1)[:, ::-1]
+    values = np.zeros(n)
+    np.add.at(values, order.ravel(), s.ravel())
     return values
 
 
@@ -133,11 +164,20 @@ def leave_one_out_values(estimator, X, y, X_val, y_val, *, scoring=None):
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "metric": [str, callable],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "n_jobs": [Integral, None],
     },
     prefer_skip_nested_validation=True,
 )
 def knn_shapley_values(
-    X, y, X_val, y_val, *, n_neighbors=5, metric="euclidean", batch_size=256
+    X,
+    y,
+    X_val,
+    y_val,
+    *,
+    n_neighbors=5,
+    metric="euclidean",
+    batch_size=256,
+    n_jobs=None,
 ):
     """Exact Shapley values of a K-nearest-neighbour classifier (closed form).
 
@@ -164,6 +204,14 @@ def knn_shapley_values(
         Distance, as in :func:`sklearn.metrics.pairwise_distances`.
     batch_size : int, default=256
         Validation points processed at once (memory ``batch_size * n``).
+    n_jobs : int or None, default=None
+        Number of blocks of ``batch_size`` validation points run at once in
+        joblib workers (with many validation points the distances and sorts
+        dominate, and the blocks are independent); each worker holds
+        ``batch_size * n`` distances. ``None`` means 1 unless in a
+        :func:`joblib.parallel_backend` context (for example ``"dask"`` to use a
+        Dask cluster); ``-1`` uses every processor. The values do not depend on
+        it.
 
     Returns
     -------
@@ -192,19 +240,29 @@ def knn_shapley_values(
     K = n_neighbors
     ranks = np.arange(1, n + 1, dtype=np.float64)  # i = 1 .. N
     coef = np.minimum(K, ranks[:-1]) / ranks[:-1] / K  # for i = 1 .. N-1
+    blocks = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_knn_shapley_block)(
+            X,
+            y,
+            X_val[start : start + batch_size],
+            y_val[start : start + batch_size],
+            coef,
+            metric,
+        )
+        for start in range(0, X_val.shape[0], batch_size)
+    )
     values = np.zeros(n)
-    for start in range(0, X_val.shape[0], batch_size):
-        stop = min(start + batch_size, X_val.shape[0])
-        D = pairwise_distances(X_val[start:stop], X, metric=metric)
-        order = np.argsort(D, axis=1, kind="stable")
-        match = (y[order] == y_val[start:stop, None]).astype(np.float64)
-        s = np.empty_like(match)
-        s[:, -1] = match[:, -1] / n
-        # s_i = s_{i+1} + (m_i - m_{i+1}) * coef_i, accumulated from the end.
-        increments = (match[:, :-1] - match[:, 1:]) * coef[None, :]
-        s[:, :-1] = s[:, -1:] + np.cumsum(increments[:, ::-1], axis=1)[:, ::-1]
-        np.add.at(values, order.ravel(), s.ravel())
+    for block in blocks:  # summed in block order: the same for any n_jobs
+        values += block
     return values / X_val.shape[0]
+
+
+def _oob_scores(model, X, y, idx, oob, task):
+    """Out-of-bag score of each row of ``oob`` for a model fitted on ``idx``."""
+    pred = model.fit(X[idx], y[idx]).predict(X[oob])
+    if task == "classification":
+        return oob, (pred == y[oob]).astype(np.float64)
+    return oob, -((pred - y[oob]) ** 2)
 
 
 @validate_params(
@@ -214,6 +272,7 @@ def knn_shapley_values(
         "estimator": [None, HasMethods(["fit", "predict"])],
         "n_estimators": [Interval(Integral, 1, None, closed="left")],
         "task": [StrOptions({"classification", "regression"})],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=False,
@@ -225,6 +284,7 @@ def data_oob_values(
     estimator=None,
     n_estimators=200,
     task="classification",
+    n_jobs=None,
     random_state=None,
 ):
     """Data-OOB: out-of-bag accuracy of each row over a bagged ensemble.
@@ -247,6 +307,12 @@ def data_oob_values(
         Number of bootstrap models (the paper uses 800).
     task : {"classification", "regression"}, default="classification"
         Kind of target.
+    n_jobs : int or None, default=None
+        Number of bootstrap models run at once in joblib workers (the paper's
+        800 models are independent fits). ``None`` means 1 unless in a
+        :func:`joblib.parallel_backend` context (for example ``"dask"`` to use a
+        Dask cluster); ``-1`` uses every processor. The values do not depend on
+        it.
     random_state : int, RandomState instance or None, default=None
         Seed of the bootstrap samples and the learners.
 
@@ -277,25 +343,47 @@ def data_oob_values(
             else DecisionTreeRegressor()
         )
     n = X.shape[0]
+
+    def bootstraps():
+        # Drawn here, lazily and in order: the same samples for any n_jobs.
+        for _ in range(n_estimators):
+            idx = rng.randint(0, n, size=n)
+            oob = np.setdiff1d(np.arange(n), idx, assume_unique=False)
+            if oob.size == 0:
+                continue
+            model = clone(estimator)
+            if "random_state" in model.get_params():
+                model.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
+            yield model, idx, oob
+
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_oob_scores)(model, X, y, idx, oob, task)
+        for model, idx, oob in bootstraps()
+    )
     total = np.zeros(n)
     count = np.zeros(n)
-    for _ in range(n_estimators):
-        idx = rng.randint(0, n, size=n)
-        oob = np.setdiff1d(np.arange(n), idx, assume_unique=False)
-        if oob.size == 0:
-            continue
-        model = clone(estimator)
-        if "random_state" in model.get_params():
-            model.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
-        model.fit(X[idx], y[idx])
-        pred = model.predict(X[oob])
-        if task == "classification":
-            total[oob] += pred == y[oob]
-        else:
-            total[oob] -= (pred - y[oob]) ** 2
+    for oob, scores in results:  # accumulated in model order
+        total[oob] += scores
         count[oob] += 1
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / count
+
+
+def _tmc_permutation(
+    estimator, scorer, X, y, X_val, y_val, perm, empty, full, truncation_tol
+):
+    """Marginal gains of the rows along one permutation (truncated)."""
+    gains = np.zeros(X.shape[0])
+    previous = empty
+    for k in range(len(perm)):
+        if abs(full - previous) <= truncation_tol * abs(full):
+            break  # truncation: the rest of this permutation gets 0
+        current = _subset_score(
+            estimator, scorer, X, y, X_val, y_val, perm[: k + 1], empty
+        )
+        gains[perm[k]] = current - previous
+        previous = current
+    return gains
 
 
 @validate_params(
@@ -309,6 +397,7 @@ def data_oob_values(
         "truncation_tol": [Interval(Real, 0, None, closed="left")],
         "scoring": [None, str, callable],
         "max_time": [None, Interval(Real, 0, None, closed="neither")],
+        "n_jobs": [Integral, None],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=False,
@@ -324,6 +413,7 @@ def tmc_shapley_values(
     truncation_tol=0.01,
     scoring=None,
     max_time=None,
+    n_jobs=None,
     random_state=None,
 ):
     """Truncated Monte-Carlo Data Shapley values.
@@ -356,7 +446,15 @@ def tmc_shapley_values(
         (classification) or ``scorer`` of a constant 0 model otherwise.
     max_time : float or None, default=None
         Stop after the permutation running when this many seconds elapsed
-        (at least one permutation runs).
+        (at least one permutation runs). The permutations are counted in
+        order; with ``n_jobs > 1`` the ones already started past the budget
+        are discarded.
+    n_jobs : int or None, default=None
+        Number of permutations run at once in joblib workers (each permutation
+        refits the estimator up to ``n`` times, independently of the others).
+        ``None`` means 1 unless in a :func:`joblib.parallel_backend` context
+        (for example ``"dask"`` to use a Dask cluster); ``-1`` uses every
+        processor. The values do not depend on it.
     random_state : int, RandomState instance or None, default=None
         Seed of the permutations.
 
@@ -393,20 +491,19 @@ def tmc_shapley_values(
     else:
         empty = 0.0
     full = _subset_score(estimator, scorer, X, y, X_val, y_val, np.arange(n), empty)
+    # Permutations drawn here, lazily and in order: the same for any n_jobs.
+    perms = (rng.permutation(n) for _ in range(n_permutations))
+    results = Parallel(n_jobs=n_jobs, return_as="generator")(
+        delayed(_tmc_permutation)(
+            estimator, scorer, X, y, X_val, y_val, perm, empty, full, truncation_tol
+        )
+        for perm in perms
+    )
     values = np.zeros(n)
     start = time.perf_counter()
     done = 0
-    for _ in range(n_permutations):
-        perm = rng.permutation(n)
-        previous = empty
-        for k in range(n):
-            if abs(full - previous) <= truncation_tol * abs(full):
-                break  # truncation: the rest of this permutation gets 0
-            current = _subset_score(
-                estimator, scorer, X, y, X_val, y_val, perm[: k + 1], empty
-            )
-            values[perm[k]] += current - previous
-            previous = current
+    for gains in results:  # summed in permutation order
+        values += gains
         done += 1
         if max_time is not None and time.perf_counter() - start > max_time:
             break

@@ -6,17 +6,8 @@
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.kernel_approximation import Nystroem
-from sklearn.metrics.pairwise import (
-    PAIRWISE_KERNEL_FUNCTIONS,
-    euclidean_distances,
-    pairwise_kernels,
-)
-from sklearn.preprocessing import LabelBinarizer, StandardScaler
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
 from ..utils._sklearn_compat import (
@@ -27,76 +18,23 @@ from ..utils._sklearn_compat import (
     check_is_fitted,
     validate_data,
 )
-from ._linear_loo import extension_grad, loo_state
+from ._diva_blocked import (
+    DaskRows,
+    blocked_loo_state,
+    check_dask_X,
+    dask_features,
+    is_dask_array,
+)
+from ._diva_features import (
+    KERNELS,
+    FeatureSpaceMixin,
+)
+from ._diva_rows import RowsMixin
+from ._linear_loo import loo_state
 
-_KERNELS = {"linear"} | (set(PAIRWISE_KERNEL_FUNCTIONS) - {"linear"})
 # Above this many training rows a non-linear kernel is approximated with
 # ``n_components`` Nystroem features (memory linear in n instead of n x n).
 _EXACT_KERNEL_MAX_SAMPLES = 1000
-# The exact dual form keeps about five n x n float64 matrices alive at once.
-_DUAL_MATRICES = 5
-_DUAL_MEMORY_BUDGET = 2 * 2**30  # bytes
-
-
-def _row_keys(X):
-    """One bytes key per row of ``X`` (its float64 values), to recognise rows."""
-    X = np.ascontiguousarray(X, dtype=np.float64)
-    return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
-
-
-def _dense(X):
-    X = X.toarray() if sp.issparse(X) else X
-    return np.asarray(X, dtype=np.float64)
-
-
-# Columns whose spreads differ by more than this factor (widest against the
-# median column) are taken to be in different units and are standardised.
-_MIXED_SCALE_RATIO = 10.0
-
-
-def _mixed_scales(X):
-    """Whether the columns of ``X`` are on different scales (units).
-
-    True when the widest column's standard deviation exceeds the median
-    (non-zero) one by more than ``_MIXED_SCALE_RATIO``: measurements in
-    different units, which a kernel on raw values would let the widest column
-    dominate. Pixels, word frequencies or already scaled features share one
-    scale and are kept as they are: standardising them inflates rare,
-    nearly constant columns.
-    """
-    if sp.issparse(X):
-        X = sp.csr_matrix(X)
-        mean = np.asarray(X.mean(axis=0)).ravel()
-        std = np.sqrt(
-            np.maximum(np.asarray(X.multiply(X).mean(axis=0)).ravel() - mean**2, 0)
-        )
-    else:
-        with np.errstate(over="ignore", invalid="ignore"):
-            std = np.std(X, axis=0)
-    std = std[std > 0]
-    if std.size == 0:
-        return False
-    if not np.all(np.isfinite(std)):
-        return True  # overflowing columns; the finiteness check will name it
-    return bool(std.max() > _MIXED_SCALE_RATIO * np.median(std))
-
-
-def median_heuristic_gamma(Z, random_state=None, max_rows=500):
-    """RBF ``gamma`` by the median heuristic: 1 / median squared distance.
-
-    The median is taken over the pairs of at most ``max_rows`` rows drawn at
-    random, so the cost does not grow with the number of rows.
-    """
-    rng = check_random_state(random_state)
-    if Z.shape[0] > max_rows:
-        Z = Z[rng.choice(Z.shape[0], max_rows, replace=False)]
-    D = euclidean_distances(Z, squared=True)
-    positive = D[np.triu_indices_from(D, k=1)]
-    positive = positive[positive > 0]
-    if positive.size == 0 or not np.isfinite(np.median(positive)):
-        return 1.0
-    return float(1.0 / np.median(positive))
-
 
 _WEIGHTER_IN_PIPELINE = (
     "DIVAWeighter cannot pass its weights on to the next step of a Pipeline "
@@ -108,7 +46,7 @@ _WEIGHTER_IN_PIPELINE = (
 )
 
 
-class DIVAWeighter(TransformerMixin, BaseEstimator):
+class DIVAWeighter(FeatureSpaceMixin, RowsMixin, TransformerMixin, BaseEstimator):
     """Value and reweight training rows with the dataset derivative (DIVA).
 
     DIVA linearises the learning task as a weighted (kernel) ridge regression
@@ -269,6 +207,20 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
     linearised model (for the Nystroem model when the kernel is
     approximated); it is a first-order (local) statement about the weights.
 
+    Given a Dask array (``dask.array``, the ``distributed`` extra) split by
+    rows, :meth:`fit` computes the primal form chunk by chunk, where the
+    chunks live (a ``distributed`` cluster, or local threads): the ``d x d``
+    matrix ``Z^T diag(a) Z`` summed over the chunks, then each chunk's
+    leverages, leave-one-out outputs and derivative; only ``d x d`` matrices
+    and per-row vectors reach the calling process, never the ``n x d``
+    features. The result equals the in-memory fit's up to rounding (same
+    random rows for the median heuristic and the Nystroem basis). This path
+    needs the primal form: ``kernel="linear"`` or the Nystroem approximation
+    (more than 1000 rows; smaller arrays are fitted in memory), and
+    ``featurizer="auto"`` or ``None``. :meth:`score_samples` then refuses,
+    since the weighter keeps no training rows: their values are
+    ``-dataset_derivative_``.
+
     References
     ----------
     .. [1] Y. Dukler, A. Achille, G. Paolini, A. Ravichandran, M. Polito and
@@ -293,7 +245,7 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "featurizer": [None, StrOptions({"auto"}), HasMethods(["fit", "transform"])],
         "alpha": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
-        "kernel": [StrOptions(_KERNELS)],
+        "kernel": [StrOptions(KERNELS)],
         "kernel_params": [dict, None],
         "n_components": [None, Interval(Integral, 1, None, closed="left")],
         "fit_intercept": ["boolean"],
@@ -356,61 +308,29 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
             return validate_data(self, X, **kwargs)
         return validate_data(self, X, y, y_numeric=False, **kwargs)
 
-    def _base_features(self, X):
-        """Features before the kernel map: the featurizer's output, checked."""
-        Z = X if self.featurizer_ is None else self.featurizer_.transform(X)
-        Z = _dense(Z)
-        if not np.all(np.isfinite(Z)):
-            if self.featurizer_ is None or isinstance(self.featurizer_, StandardScaler):
-                raise ValueError(
-                    "The features of X are not finite after standardisation: X "
-                    "has values too large for float64 arithmetic (for example "
-                    "1e200). Rescale X before DIVAWeighter."
-                )
-            raise ValueError("The featurizer produced NaN or infinite features.")
-        return Z
-
-    def _map(self, Z):
-        """Features of the linear (primal or dual) model from base features."""
-        if self.kernel_approximation_ is not None:
-            Z = self.kernel_approximation_.transform(Z)
-        if self.fit_intercept and self._linear_form:
-            Z = np.hstack([Z, np.ones((Z.shape[0], 1))])
-        return Z
-
-    def _kernel_params(self):
-        params = dict(self.kernel_params or {})
-        if self.gamma_ is not None:
-            params["gamma"] = self.gamma_
-        return params
-
-    def _gram(self, Z, Z2=None):
-        Q = pairwise_kernels(Z, Z2, metric=self.kernel, **self._kernel_params())
-        Q = np.asarray(Q, dtype=np.float64)
-        if self.fit_intercept:
-            Q = Q + 1.0
-        return Q
-
-    def _targets(self, y):
-        if self.task_ == "classification":
-            Y = self._binarizer.transform(y).astype(np.float64)
-            if Y.shape[1] == 1:  # binary: two one-hot columns
-                Y = np.hstack([1.0 - Y, Y])
-            return Y
-        return np.asarray(y, dtype=np.float64).reshape(-1, 1)
-
     def _state(self, Z, Y, weights, gram=None, need_grad=True, keep_factor=False):
-        state = loo_state(
-            Z,
-            Y,
-            weights,
-            self.alpha_,
-            form=self.solver_,
-            loss=self.loss_,
-            gram=gram,
-            need_grad=need_grad,
-            keep_factor=keep_factor,
-        )
+        if isinstance(Z, DaskRows):
+            state = blocked_loo_state(
+                Z,
+                Y,
+                weights,
+                self.alpha_,
+                loss=self.loss_,
+                need_grad=need_grad,
+                keep_factor=keep_factor,
+            )
+        else:
+            state = loo_state(
+                Z,
+                Y,
+                weights,
+                self.alpha_,
+                form=self.solver_,
+                loss=self.loss_,
+                gram=gram,
+                need_grad=need_grad,
+                keep_factor=keep_factor,
+            )
         values = [state["loss"]] + ([state["grad"]] if need_grad else [])
         if not all(np.all(np.isfinite(v)) for v in values):
             raise FloatingPointError(
@@ -421,38 +341,6 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
             )
         return state
 
-    def _resolve_task(self, y):
-        target_type = type_of_target(y, input_name="y")
-        if self.task == "auto":
-            if target_type in ("binary", "multiclass"):
-                self.task_ = "classification"
-            elif target_type == "continuous":
-                self.task_ = "regression"
-            else:
-                raise ValueError(
-                    f"Unknown label type {target_type!r}: y must be binary, "
-                    "multiclass or continuous."
-                )
-        else:
-            self.task_ = self.task
-        if self.task_ == "classification":
-            if target_type not in ("binary", "multiclass"):
-                raise ValueError(
-                    f"Classification needs class labels; got y of type {target_type!r}."
-                )
-            self._binarizer = LabelBinarizer().fit(y)
-            self.classes_ = self._binarizer.classes_
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    "DIVAWeighter needs at least 2 classes for classification; got "
-                    "1 class."
-                )
-            return y
-        y = np.asarray(y, dtype=np.float64)
-        if not np.all(np.isfinite(y)):
-            raise ValueError("y contains NaN or infinity.")
-        return y
-
     # -- API ---------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -460,8 +348,11 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix, dask array} of shape \
+                (n_samples, n_features)
+            Training data. A Dask array split by rows is valued where its
+            chunks live, for data that does not fit in one process (see
+            Notes).
         y : array-like of shape (n_samples,)
             Class labels or continuous targets.
 
@@ -475,10 +366,21 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y "
                 "is None."
             )
-        X, y = self._check_X(X, reset=True, y=y)
-        if self._raw_input():
+        dask_rows = is_dask_array(X)
+        if dask_rows:
+            X = check_dask_X(X)
+            if self.kernel != "linear" and X.shape[0] <= _EXACT_KERNEL_MAX_SAMPLES:
+                X = X.compute()  # small: the exact kernel, in memory
+                dask_rows = False
+        if dask_rows:
+            validate_data(self, X, reset=True, skip_check_array=True)
             y = np.asarray(y)
             check_consistent_length(X, y)
+        else:
+            X, y = self._check_X(X, reset=True, y=y)
+            if self._raw_input():
+                y = np.asarray(y)
+                check_consistent_length(X, y)
         n_samples = y.shape[0]
         if n_samples < 2:
             raise ValueError(
@@ -500,60 +402,11 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         self.alpha_ = n_samples / 50 if self.alpha == "auto" else float(self.alpha)
 
-        if self.featurizer is None:
-            self.featurizer_ = None
-        elif isinstance(self.featurizer, str):  # "auto"
-            self.featurizer_ = None
-            if _mixed_scales(X):
-                self.featurizer_ = StandardScaler(with_mean=not sp.issparse(X)).fit(X)
+        if dask_rows:
+            Z = dask_features(self, X, y, rng, self._nystroem)
+            gram = None
         else:
-            self.featurizer_ = clone(self.featurizer).fit(X, y)
-        Z_base = self._base_features(X)
-
-        self.gamma_ = None
-        if self.kernel == "rbf" and "gamma" not in (self.kernel_params or {}):
-            self.gamma_ = median_heuristic_gamma(Z_base, rng)
-        self.kernel_approximation_ = None
-        exact = self.kernel == "linear" or (
-            self.n_components is None or n_samples <= _EXACT_KERNEL_MAX_SAMPLES
-        )
-        if not exact:
-            self.kernel_approximation_ = Nystroem(
-                kernel=self.kernel,
-                n_components=min(self.n_components, n_samples),
-                random_state=rng.randint(np.iinfo(np.int32).max),
-                **self._kernel_params(),
-            ).fit(Z_base)
-        self._linear_form = self.kernel == "linear" or not exact
-        Z = self._map(Z_base) if self._linear_form else Z_base
-        if not self._linear_form:
-            self.solver_ = "dual"
-        elif self.solver == "auto":
-            self.solver_ = "primal" if Z.shape[1] <= n_samples else "dual"
-        else:
-            self.solver_ = self.solver
-        if self.solver_ == "dual":
-            needed = _DUAL_MATRICES * 8 * n_samples**2
-            if needed > _DUAL_MEMORY_BUDGET:
-                raise MemoryError(
-                    f"The exact dual form needs about {needed / 2**30:.1f} GiB for "
-                    f"{n_samples} rows (n x n matrices), above the "
-                    f"{_DUAL_MEMORY_BUDGET / 2**30:.0f} GiB budget. Use the Nystroem "
-                    "approximation (n_components=200, the default), "
-                    "kernel='linear' with solver='primal', or fewer rows."
-                )
-        gram = None if self._linear_form else self._gram(Z)
-        with np.errstate(over="ignore"):
-            # Z^T Z (or the Gram matrix) must not overflow.
-            magnitude = np.max(np.abs(Z)) ** 2 * Z.shape[0] * Z.shape[1]
-        if not np.isfinite(magnitude) or (
-            gram is not None and not np.all(np.isfinite(gram))
-        ):
-            raise ValueError(
-                "The features of X are too large for float64 arithmetic (their "
-                "products overflow). Rescale X, or keep featurizer='auto', which "
-                "standardises the columns."
-            )
+            Z, gram = self._features(X, y, rng, _EXACT_KERNEL_MAX_SAMPLES)
         Y = self._targets(y)
 
         weights = np.ones(n_samples)
@@ -581,11 +434,6 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
         self.sample_weight_ = weights
         self.loo_loss_path_ = np.asarray(path)
         self.loo_loss_ = float(path[-1])
-        # What score_samples needs to value new rows or recognise training rows.
-        self._Z_base_fit = Z_base if not self._linear_form else None
-        self._Z_dual_fit = Z if self._linear_form and self.solver_ == "dual" else None
-        # Training rows are recognised by their features, on demand.
-        self._train_keys_source = Z_base
         self.__dict__.pop("_train_keys", None)
         self._y_fit = y
         return self
@@ -615,64 +463,14 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
             whose up-weighting increases the LOO loss.
         """
         check_is_fitted(self)
-        X = self._check_X(X, reset=False)
-        Z_base = self._base_features(X)
-        if y is not None:
-            y = np.asarray(y)
-            if y.shape[0] != Z_base.shape[0]:
-                raise ValueError(
-                    f"X has {Z_base.shape[0]} rows but y has {y.shape[0]} entries."
-                )
-        values = np.empty(Z_base.shape[0])
-        new_rows = []
-        if not hasattr(self, "_train_keys"):
-            self._train_keys = {}
-            for i, key in enumerate(_row_keys(self._train_keys_source).tolist()):
-                self._train_keys.setdefault(key, []).append(i)
-        for j, key in enumerate(_row_keys(Z_base).tolist()):
-            candidates = self._train_keys.get(key, [])
-            if y is not None:
-                candidates = [i for i in candidates if self._y_fit[i] == y[j]]
-            if candidates:
-                values[j] = -self.dataset_derivative_[candidates[0]]
-            else:
-                new_rows.append(j)
-        if new_rows:
-            if y is None:
-                raise ValueError(
-                    f"{len(new_rows)} row(s) of X are not training rows; pass their "
-                    "labels y to value them as candidate additions."
-                )
-            values[new_rows] = self._extension_values(Z_base[new_rows], y[new_rows])
-        return values
-
-    def _extension_values(self, Z_base, y):
-        """-dL/da of new rows added with weight 0 (LOO loss on training rows)."""
-        if self.task_ == "classification":
-            unknown = set(np.unique(y)) - set(self.classes_)
-            if unknown:
-                raise ValueError(
-                    f"y contains labels not seen during fit: {sorted(unknown)}."
-                )
-        else:
-            y = np.asarray(y, dtype=np.float64)
-        Y_new = self._targets(y)
-        if self._linear_form:
-            Z_new = self._map(Z_base)
-            if self.solver_ == "primal":
-                grad = extension_grad(self._factor, Y_new, Z_new=Z_new)
-            else:  # linear kernel in the dual form
-                grad = extension_grad(
-                    self._factor, Y_new, gram_new=self._linear_gram(Z_new)
-                )
-        else:
-            grad = extension_grad(
-                self._factor, Y_new, gram_new=self._gram(self._Z_base_fit, Z_base)
+        if self._train_keys_source is None:
+            raise ValueError(
+                "This DIVAWeighter was fitted on a Dask array, whose rows it does "
+                "not keep: the values of the training rows are "
+                "-dataset_derivative_ (in the order of the rows)."
             )
-        return -grad
-
-    def _linear_gram(self, Z_new):
-        return self._Z_dual_fit @ Z_new.T
+        X = self._check_X(X, reset=False)
+        return self._value_rows(self._base_features(X), y)
 
     def transform(self, X):
         """Return ``X`` unchanged (after validation).
@@ -692,6 +490,8 @@ class DIVAWeighter(TransformerMixin, BaseEstimator):
             The same data.
         """
         check_is_fitted(self)
+        if is_dask_array(X):
+            return validate_data(self, X, reset=False, skip_check_array=True)
         return self._check_X(X, reset=False)
 
     def fit_transform(self, X, y=None, **fit_params):

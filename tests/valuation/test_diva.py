@@ -398,13 +398,13 @@ def test_default_rbf_gamma_is_the_median_heuristic():
 
 
 def test_large_n_uses_a_low_rank_kernel_and_exact_dual_is_bounded(monkeypatch):
-    from sklearn_iclr.valuation import _diva
+    from sklearn_iclr.valuation import _diva_features
 
     X, y = make_blobs(3000, n_features=4, centers=3, random_state=0)
     weighter = DIVAWeighter(n_components=50, n_steps=0, random_state=0).fit(X, y)
     assert weighter.kernel_approximation_.n_components == 50
     assert weighter.solver_ == "primal"
-    monkeypatch.setattr(_diva, "_DUAL_MEMORY_BUDGET", 2**20)
+    monkeypatch.setattr(_diva_features, "DUAL_MEMORY_BUDGET", 2**20)
     with pytest.raises(MemoryError, match="n_components"):
         DIVAWeighter(n_components=None).fit(X[:1000], y[:1000])
 
