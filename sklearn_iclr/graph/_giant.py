@@ -396,8 +396,11 @@ class NeighborhoodPredictionEmbedder(
         out = np.empty((X.shape[0], self.n_components))
         for start in range(0, X.shape[0], 4096):
             chunk = X[start : start + 4096]
+            # a copy: torch warns on read-only (memory-mapped) arrays
             if sp.issparse(chunk):
                 chunk = sp.csr_matrix(chunk, dtype=np.float64)
+            else:
+                chunk = np.array(chunk, dtype=np.float64)
             tensor = as_tensor(chunk, dtype=torch.float64, device=self.device_)
             out[start : start + 4096] = self.encoder_(tensor).cpu().numpy()
         return out
