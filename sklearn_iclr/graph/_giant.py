@@ -13,7 +13,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
-    ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
 )
 from sklearn.utils import check_random_state
@@ -46,7 +45,6 @@ MAX_HISTORY_ROWS = 2000
 
 
 class NeighborhoodPredictionEmbedder(
-    ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     TorchEstimatorMixin,
     BaseEstimator,
@@ -97,6 +95,16 @@ class NeighborhoodPredictionEmbedder(
         Iterations of each balanced 2-means of the clustering.
     validation_fraction : float, default=0.1
         Fraction of the training rows held out to score ``history_``.
+    normalize : bool, default=True
+        Scale each embedding row to unit L2 norm in :meth:`transform` (the
+        ranker's scores are inner products, so the direction carries the
+        neighbourhood; unit rows also sit at a fixed scale beside the input
+        features of ``include_input``).
+    include_input : bool, default=False
+        Append the input features to the embedding in :meth:`transform`
+        (GIANT-XRT concatenates the XR-Linear TF-IDF part this way), so a
+        downstream model keeps what the raw features know. Sparse input is
+        densified.
     graph : {"knn", "require"}, default="knn"
         Without ``adjacency``: build a ``n_neighbors`` nearest-neighbour
         graph of ``X`` (``"knn"``) or raise (``"require"``).
@@ -167,6 +175,8 @@ class NeighborhoodPredictionEmbedder(
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "kmeans_max_iter": [Interval(Integral, 1, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "normalize": ["boolean"],
+        "include_input": ["boolean"],
         "graph": [StrOptions({"knn", "require"})],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         **TorchEstimatorMixin._torch_parameter_constraints,
@@ -188,6 +198,8 @@ class NeighborhoodPredictionEmbedder(
         weight_decay=0.0,
         kmeans_max_iter=20,
         validation_fraction=0.1,
+        normalize=True,
+        include_input=False,
         graph="knn",
         n_neighbors=10,
         device="cpu",
@@ -207,6 +219,8 @@ class NeighborhoodPredictionEmbedder(
         self.weight_decay = weight_decay
         self.kmeans_max_iter = kmeans_max_iter
         self.validation_fraction = validation_fraction
+        self.normalize = normalize
+        self.include_input = include_input
         self.graph = graph
         self.n_neighbors = n_neighbors
         self.device = device
@@ -312,7 +326,6 @@ class NeighborhoodPredictionEmbedder(
                 encoder, X32, Y, train_rows, val_rows if n_val else train_rows
             )
         self.encoder_ = copy.deepcopy(encoder).double().eval()
-        self._n_features_out = self.n_components
         return self
 
     def _fit_levels(self, encoder, X32, Y, train_rows, score_rows):
@@ -388,8 +401,9 @@ class NeighborhoodPredictionEmbedder(
 
         Returns
         -------
-        X_new : ndarray of shape (n_samples, n_components)
-            The encoder's embedding of each node.
+        X_new : ndarray of shape (n_samples, n_components [+ n_features])
+            The encoder's embedding of each node (followed by ``X`` with
+            ``include_input=True``).
         """
         check_is_fitted(self)
         X = self._check_X(X, reset=False)
@@ -403,7 +417,42 @@ class NeighborhoodPredictionEmbedder(
                 chunk = np.array(chunk, dtype=np.float64)
             tensor = as_tensor(chunk, dtype=torch.float64, device=self.device_)
             out[start : start + 4096] = self.encoder_(tensor).cpu().numpy()
+        if self.normalize:
+            norms = np.linalg.norm(out, axis=1, keepdims=True)
+            out /= np.where(norms > 0, norms, 1.0)
+        if self.include_input:
+            X = X.toarray() if sp.issparse(X) else np.asarray(X)
+            out = np.hstack([out, X.astype(np.float64)])
         return out
+
+    def get_feature_names_out(self, input_features=None):
+        """Output feature names: the embedding's, then the input's if included.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names (default: ``feature_names_in_``, or
+            ``x0, x1, ...``); used with ``include_input=True``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        prefix = type(self).__name__.lower()
+        names = [f"{prefix}{i}" for i in range(self.n_components)]
+        if self.include_input:
+            if input_features is None:
+                input_features = getattr(self, "feature_names_in_", None)
+            if input_features is None:
+                input_features = [f"x{i}" for i in range(self.n_features_in_)]
+            if len(input_features) != self.n_features_in_:
+                raise ValueError(
+                    f"input_features has {len(input_features)} names, but the "
+                    f"estimator was fitted on {self.n_features_in_} features."
+                )
+            names += [str(name) for name in input_features]
+        return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

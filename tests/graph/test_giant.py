@@ -179,6 +179,9 @@ def test_knn_graph_without_adjacency_and_feature_names(planted):
     assert names[0] == "neighborhoodpredictionembedder0" and len(names) == 16
     out = est.set_output(transform="pandas").transform(planted.data[:5])
     assert list(out.columns) == list(names)
+    est.set_params(include_input=True).set_output(transform="default")
+    assert est.transform(planted.data[:5]).shape == (5, 16 + 40)
+    assert est.get_feature_names_out()[-1] == "x39"
 
 
 def test_edgeless_graph_warns(planted):
