@@ -37,6 +37,12 @@ from ..utils._sklearn_compat import (
 from ._cold_brew_checks import _sizes, prepare_graph
 from ._gcn import as_tensor
 from ._giant_nets import LevelRanker, SquaredHinge, placeholder_targets, precision_at_k
+from ._giant_text import (
+    check_texts,
+    load_sentence_encoder,
+    reject_strings,
+    tfidf_features,
+)
 from ._graph_utils import node_degree
 from ._label_tree import build_label_tree, level_targets, pifa_embeddings
 
@@ -69,8 +75,10 @@ class NeighborhoodPredictionEmbedder(
         Width of the embedding (the encoder's output).
     encoder : {"mlp", "sentence"}, default="mlp"
         ``"mlp"``: a multi-layer perceptron on numeric (dense or sparse)
-        features. ``"sentence"`` (text through sentence-transformers) is
-        not available yet and raises an error.
+        features. ``"sentence"``: ``X`` is one text per node, encoded by the
+        packaged all-MiniLM-L6-v2 (extra ``text``) and a linear map to
+        ``n_components``, fine-tuned through sentence-transformers; the tree
+        and the kNN graph use the texts' TF-IDF.
     hidden_sizes : tuple of int, default=(256,)
         Hidden layers of the MLP encoder.
     branching_factor : int, default=16
@@ -83,8 +91,9 @@ class NeighborhoodPredictionEmbedder(
         ``None`` keeps them all.
     epochs_per_level : int, default=20
         Epochs on each level of the tree.
-    lr : float, default=1e-3
-        Adam learning rate.
+    lr : float, default=None
+        Adam learning rate; ``None``: 1e-3 for the MLP, 1e-4 to fine-tune
+        the sentence encoder.
     batch_size : int, default=256
         Nodes per step.
     dropout : float, default=0.1
@@ -169,7 +178,7 @@ class NeighborhoodPredictionEmbedder(
         "max_leaf_size": [Interval(Integral, 1, None, closed="left")],
         "max_degree": [Interval(Integral, 1, None, closed="left"), None],
         "epochs_per_level": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
+        "lr": [Interval(Real, 0, None, closed="neither"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -192,7 +201,7 @@ class NeighborhoodPredictionEmbedder(
         max_leaf_size=100,
         max_degree=1000,
         epochs_per_level=20,
-        lr=1e-3,
+        lr=None,
         batch_size=256,
         dropout=0.1,
         weight_decay=0.0,
@@ -230,19 +239,13 @@ class NeighborhoodPredictionEmbedder(
     # ------------------------------------------------------------ checks
     def _check_X(self, X, reset):
         if self.encoder == "sentence":
-            raise ValueError(
-                "encoder='sentence' (fine-tuning the packaged MiniLM through "
-                "sentence-transformers) is not implemented yet; embed the texts "
-                "first (e.g. TF-IDF or a sentence encoder) and use encoder='mlp'."
-            )
-        kind = getattr(getattr(X, "dtype", None), "kind", None)
-        if kind in ("U", "S") or (
-            kind == "O" and any(isinstance(v, str | bytes) for v in np.ravel(X)[:100])
-        ):
-            raise ValueError(
-                "X holds strings, but encoder='mlp' needs numeric node features "
-                "(dense or sparse, e.g. a bag of words or TF-IDF matrix)."
-            )
+            if self.include_input:
+                raise ValueError(
+                    "include_input=True appends numeric input features; with "
+                    "encoder='sentence' the input is text. Set include_input=False."
+                )
+            return check_texts(X)
+        reject_strings(X)
         return validate_data(
             self, X, reset=reset, accept_sparse="csr", dtype=[np.float64, np.float32]
         )
@@ -254,8 +257,10 @@ class NeighborhoodPredictionEmbedder(
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Node features, one row per node.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or \
+                (n_samples,)
+            Node features, one row per node; one text per node with
+            ``encoder="sentence"``.
         y : None
             Ignored: the labels are the neighbourhoods.
         adjacency : {array-like, sparse matrix} of shape (n_samples, n_samples), \
@@ -274,21 +279,24 @@ class NeighborhoodPredictionEmbedder(
         self : object
             The fitted estimator.
         """
+        text = self.encoder == "sentence"
         X = self._check_X(X, reset=True)
         hidden = _sizes(self.hidden_sizes, "hidden_sizes")
         n_nodes = X.shape[0]
         self.device_ = self._resolve_device()
         rng = check_random_state(self.random_state)
         seed = torch_seed(rng)
+        # texts: the tree and the kNN graph are built from their TF-IDF
+        numeric = tfidf_features(X) if text else X
         A, self.graph_source_, ids = prepare_graph(
-            X, adjacency, node_ids, self.graph, self.n_neighbors
+            numeric, adjacency, node_ids, self.graph, self.n_neighbors
         )
         self.node_ids_ = np.arange(n_nodes) if ids is None else ids
         self.n_edges_ = int(A.nnz // 2)
         Y = A.copy()
         Y.data[:] = 1.0
         self.label_tree_ = build_label_tree(
-            pifa_embeddings(Y, X),
+            pifa_embeddings(Y, numeric),
             branching_factor=self.branching_factor,
             max_leaf_size=self.max_leaf_size,
             max_iter=self.kmeans_max_iter,
@@ -313,20 +321,34 @@ class NeighborhoodPredictionEmbedder(
                 stacklevel=2,
             )
         # Own float32 copy: X may be a read-only memory map gone after fit.
-        X32 = (
-            sp.csr_matrix(X, dtype=np.float32)
-            if sp.issparse(X)
-            else np.array(X, dtype=np.float32, order="C", copy=True)
-        )
+        if text:
+            inputs = X
+        elif sp.issparse(X):
+            inputs = sp.csr_matrix(X, dtype=np.float32)
+        else:
+            inputs = np.array(X, dtype=np.float32, order="C", copy=True)
         with seeded(seed, self.device_):
-            encoder = MLP(X.shape[1], self.n_components, hidden, self.dropout).to(
-                self.device_
-            )
+            if text:
+                encoder = load_sentence_encoder(
+                    self.n_components, device=self.device_, verbose=self.verbose
+                )
+            else:
+                encoder = MLP(X.shape[1], self.n_components, hidden, self.dropout)
+                encoder = encoder.to(self.device_)
             self.history_ = self._fit_levels(
-                encoder, X32, Y, train_rows, val_rows if n_val else train_rows
+                encoder, inputs, Y, train_rows, val_rows if n_val else train_rows
             )
-        self.encoder_ = copy.deepcopy(encoder).double().eval()
+        # float64 for the MLP (transform then does not depend on the batch);
+        # the transformer stays in float32
+        self.encoder_ = copy.deepcopy(encoder).eval()
+        if not text:
+            self.encoder_ = self.encoder_.double()
         return self
+
+    def _lr(self):
+        if self.lr is not None:
+            return self.lr
+        return 1e-4 if self.encoder == "sentence" else 1e-3
 
     def _fit_levels(self, encoder, X32, Y, train_rows, score_rows):
         """Coarse to fine: one ranker per level, each warm-started from its parent."""
@@ -367,7 +389,7 @@ class NeighborhoodPredictionEmbedder(
                 net = build_net(
                     module,
                     criterion=SquaredHinge,
-                    lr=self.lr,
+                    lr=self._lr(),
                     max_epochs=self.epochs_per_level,
                     batch_size=self.batch_size,
                     device=self.device_,
@@ -376,7 +398,9 @@ class NeighborhoodPredictionEmbedder(
                 )
                 net.fit(train_rows, placeholder_targets(len(train_rows)))
                 loss = float(net.history[-1, "train_loss"])
-                check_finite(loss, where=f"on level {t}", hint=f"Lower lr={self.lr!r}.")
+                check_finite(
+                    loss, where=f"on level {t}", hint=f"Lower lr={self._lr()!r}."
+                )
                 entry.update(epochs=len(net.history), train_loss=loss)
             precision = precision_at_k(module, score_rows, level.positives)
             entry.update(
@@ -396,8 +420,9 @@ class NeighborhoodPredictionEmbedder(
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Node features.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features) or \
+                (n_samples,)
+            Node features (texts with ``encoder="sentence"``).
 
         Returns
         -------
@@ -407,6 +432,14 @@ class NeighborhoodPredictionEmbedder(
         """
         check_is_fitted(self)
         X = self._check_X(X, reset=False)
+        if self.encoder == "sentence":
+            out = np.vstack(
+                [
+                    self.encoder_(X[start : start + 256]).cpu().numpy()
+                    for start in range(0, len(X), 256)
+                ]
+            ).astype(np.float64)
+            return self._finish(out, X)
         out = np.empty((X.shape[0], self.n_components))
         for start in range(0, X.shape[0], 4096):
             chunk = X[start : start + 4096]
@@ -417,6 +450,10 @@ class NeighborhoodPredictionEmbedder(
                 chunk = np.array(chunk, dtype=np.float64)
             tensor = as_tensor(chunk, dtype=torch.float64, device=self.device_)
             out[start : start + 4096] = self.encoder_(tensor).cpu().numpy()
+        return self._finish(out, X)
+
+    def _finish(self, out, X):
+        """Unit rows (``normalize``), then the input (``include_input``)."""
         if self.normalize:
             norms = np.linalg.norm(out, axis=1, keepdims=True)
             out /= np.where(norms > 0, norms, 1.0)
@@ -442,10 +479,9 @@ class NeighborhoodPredictionEmbedder(
         prefix = type(self).__name__.lower()
         names = [f"{prefix}{i}" for i in range(self.n_components)]
         if self.include_input:
+            default = [f"x{i}" for i in range(self.n_features_in_)]
             if input_features is None:
-                input_features = getattr(self, "feature_names_in_", None)
-            if input_features is None:
-                input_features = [f"x{i}" for i in range(self.n_features_in_)]
+                input_features = getattr(self, "feature_names_in_", default)
             if len(input_features) != self.n_features_in_:
                 raise ValueError(
                     f"input_features has {len(input_features)} names, but the "
@@ -456,5 +492,8 @@ class NeighborhoodPredictionEmbedder(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
+        text = self.encoder == "sentence"
+        tags.input_tags.sparse = not text
+        tags.input_tags.two_d_array = not text
+        tags.input_tags.string = text
         return tags

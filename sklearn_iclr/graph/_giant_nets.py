@@ -28,8 +28,9 @@ class LevelRanker(nn.Module):
         below the first).
     bias : torch.Tensor of shape (n_clusters,)
         Initial ranker biases.
-    features : {ndarray, csr_matrix} of shape (n_nodes, n_features)
-        Float32 features of every node; rows are taken per batch.
+    features : {ndarray, csr_matrix} of shape (n_nodes, n_features) or (n_nodes,)
+        Float32 features of every node, or its text (an object array, for a
+        text encoder); rows are taken per batch.
     signs : csr_matrix of shape (n_nodes, n_clusters)
         ``+1`` on positive, ``-1`` on hard-negative candidate clusters.
     """
@@ -45,6 +46,8 @@ class LevelRanker(nn.Module):
     def encode_rows(self, idx):
         rows = self.features[idx]
         device = self.weight.device
+        if isinstance(rows, np.ndarray) and rows.dtype == object:  # texts
+            return self.encoder(list(rows))
         if sp.issparse(rows):
             return self.encoder(as_tensor(sp.csr_matrix(rows), device=device))
         return self.encoder(torch.as_tensor(rows, device=device))

