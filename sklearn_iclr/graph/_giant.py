@@ -163,11 +163,11 @@ class NeighborhoodPredictionEmbedder(
     >>> from sklearn_iclr.graph import NeighborhoodPredictionEmbedder
     >>> g = make_planted_graph(200, random_state=0)
     >>> emb = NeighborhoodPredictionEmbedder(n_components=8, hidden_sizes=(16,),
-    ...                                      max_leaf_size=20, epochs_per_level=5,
-    ...                                      random_state=0)
+    ...                                      branching_factor=4, max_leaf_size=20,
+    ...                                      epochs_per_level=5, random_state=0)
     >>> Z = emb.fit_transform(g.data, adjacency=g.adjacency)
-    >>> Z.shape, len(emb.label_tree_)
-    ((200, 8), 2)
+    >>> Z.shape, [h["n_clusters"] for h in emb.history_]
+    ((200, 8), [4, 16])
     """
 
     _parameter_constraints = {
