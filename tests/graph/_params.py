@@ -22,6 +22,14 @@ INIT_PARAMS = {
             soft_labels=False,
         ),
     ],
+    "NeighborhoodPredictionEmbedder": dict(
+        n_components=4,
+        hidden_sizes=(8,),
+        branching_factor=4,
+        max_leaf_size=4,
+        epochs_per_level=2,
+        n_neighbors=5,
+    ),
 }
 
 EXPECTED_FAILED_CHECKS = {
