@@ -11,6 +11,7 @@ the examples and the quick tour.
 
 from ._base import get_data_home
 from ._domains import load_grda_toy, load_tpt48
+from ._hawkes_events import make_hawkes_events
 from ._eth_ucy import load_eth_ucy, load_eth_ucy_file
 from ._planetoid import load_planetoid
 from ._recsys import load_movielens_small
@@ -35,6 +36,7 @@ __all__ = [
     "load_stock",
     "load_sts_benchmark",
     "load_tpt48",
+    "make_hawkes_events",
     "make_pedestrian_scenes",
     "make_planted_graph",
     "make_seasonal_series",

@@ -1,0 +1,198 @@
+"""Relevance models p(item | a user's history): GRU, popularity, last-item
+co-occurrence. Each one gives log-probabilities over every item for a batch of
+user codes, ``-1`` meaning an unknown user (who gets the popularity).
+"""
+
+# Authors: sklearn-iclr developers
+# SPDX-License-Identifier: BSD-3-Clause
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import logsumexp
+
+
+def _log_popularity(log, n_items):
+    counts = np.bincount(log.item, minlength=n_items).astype(np.float64)
+    # One pseudo-count per item so an item absent from a sub-log keeps a
+    # finite log-probability.
+    return np.log((counts + 1.0) / (counts.sum() + n_items))
+
+
+class PopularityRelevance:
+    """Every user gets the item frequencies of the training log."""
+
+    def fit(self, log, n_items):
+        self.log_pop_ = _log_popularity(log, n_items).astype(np.float32)
+        return self
+
+    def log_proba(self, users):
+        return np.broadcast_to(self.log_pop_, (len(users), len(self.log_pop_)))
+
+
+class CooccurrenceRelevance:
+    """p(next | last item): transition counts smoothed towards popularity."""
+
+    def __init__(self, smoothing=1.0):
+        self.smoothing = smoothing
+
+    def fit(self, log, n_items):
+        same = log.user[1:] == log.user[:-1]
+        prev, nxt = log.item[:-1][same], log.item[1:][same]
+        self.transitions_ = sp.csr_matrix(
+            (np.ones(len(prev)), (prev, nxt)), shape=(n_items, n_items)
+        )
+        self.pop_ = np.exp(_log_popularity(log, n_items))
+        counts = np.diff(np.append(log.starts, len(log.item)))
+        self.last_item_ = np.where(
+            counts > 0, log.item[np.maximum(log.starts + counts - 1, 0)], -1
+        )
+        return self
+
+    def log_proba(self, users):
+        users = np.asarray(users)
+        last = np.where(users >= 0, self.last_item_[np.maximum(users, 0)], -1)
+        out = np.tile(self.smoothing * self.pop_, (len(users), 1))
+        has = last >= 0
+        out[has] += self.transitions_[last[has]].toarray()
+        out /= out.sum(axis=1, keepdims=True)
+        return np.log(out).astype(np.float32)
+
+
+def _sequences(log, max_len, with_targets):
+    """Left-padded item codes (+1; 0 pads) of each user's last events.
+
+    With targets: inputs are the last ``max_len + 1`` events but the last,
+    targets the same shifted by one (``-100`` is ignored by the loss), for the
+    users with at least two events. Without: the last ``max_len`` events of
+    every user, to read the state that predicts the next item.
+    """
+    n_users = log.n_users
+    counts = log.counts
+    ends = log.starts + counts
+    take = max_len + 1 if with_targets else max_len
+    users = np.flatnonzero(counts >= 2) if with_targets else np.arange(n_users)
+    X = np.zeros((len(users), max_len), dtype=np.int64)
+    Y = np.full((len(users), max_len), -100, dtype=np.int64)
+    for r, u in enumerate(users):
+        seq = log.item[max(ends[u] - take, log.starts[u]) : ends[u]] + 1
+        if with_targets:
+            X[r, max_len - len(seq) + 1 :] = seq[:-1]
+            Y[r, max_len - len(seq) + 1 :] = seq[1:] - 1
+        elif len(seq):
+            X[r, max_len - len(seq) :] = seq
+    return X, Y, users
+
+
+def _gru_classes():
+    """The torch module and loss, built on first use so torch stays optional."""
+    from .._torch import F, nn, torch
+
+    class GRUNextItem(nn.Module):
+        """GRU over item embeddings, logits tied to the same embeddings."""
+
+        def __init__(self, n_items, hidden_size=128, n_layers=2):
+            super().__init__()
+            self.embedding = nn.Embedding(n_items + 1, hidden_size, padding_idx=0)
+            self.gru = nn.GRU(hidden_size, hidden_size, n_layers, batch_first=True)
+            self.bias = nn.Parameter(torch.zeros(n_items))
+
+        def states(self, X):
+            out, _ = self.gru(self.embedding(X))
+            return out
+
+        def forward(self, X):
+            return self.states(X) @ self.embedding.weight[1:].T + self.bias
+
+    class NextItemLoss(nn.Module):
+        def forward(self, logits, target):
+            return F.cross_entropy(
+                logits.reshape(-1, logits.shape[-1]),
+                target.reshape(-1),
+                ignore_index=-100,
+            )
+
+    return GRUNextItem, NextItemLoss
+
+
+class GRURelevance:
+    """Next-item GRU (the paper's RNN) trained through the torch bridge."""
+
+    def __init__(
+        self,
+        *,
+        hidden_size,
+        n_layers,
+        max_len,
+        max_epochs,
+        lr,
+        batch_size,
+        device,
+        verbose,
+        seed,
+    ):
+        self.hidden_size = hidden_size
+        self.n_layers = n_layers
+        self.max_len = max_len
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.batch_size = batch_size
+        self.device = device
+        self.verbose = verbose
+        self.seed = seed
+
+    def fit(self, log, n_items):
+        from .._torch import build_net, seeded, skorch, to_numpy, torch
+
+        GRUNextItem, NextItemLoss = _gru_classes()
+        self.log_pop_ = _log_popularity(log, n_items).astype(np.float32)
+        X, Y, _ = _sequences(log, self.max_len, with_targets=True)
+        plateau = skorch.callbacks.LRScheduler(
+            policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+            monitor="train_loss",
+            factor=0.5,
+            patience=1,
+        )
+        self.net_ = build_net(
+            GRUNextItem,
+            module__n_items=n_items,
+            module__hidden_size=self.hidden_size,
+            module__n_layers=self.n_layers,
+            criterion=NextItemLoss,
+            optimizer=torch.optim.Adagrad,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            device=self.device,
+            verbose=self.verbose,
+            callbacks=[("plateau", plateau)],
+        )
+        with seeded(self.seed, self.device):
+            if len(X):
+                self.net_.fit(X, Y)
+            else:
+                self.net_.initialize()
+            module = self.net_.module_
+            module.eval()
+            S, _, _ = _sequences(log, self.max_len, with_targets=False)
+            states = []
+            with torch.no_grad():
+                for b in range(0, len(S), 256):
+                    batch = torch.as_tensor(S[b : b + 256], device=self.device)
+                    states.append(to_numpy(module.states(batch)[:, -1]))
+        H = self.hidden_size
+        self.user_state_ = (
+            np.concatenate(states) if states else np.zeros((0, H), np.float32)
+        )
+        self.item_weight_ = to_numpy(module.embedding.weight[1:]).astype(np.float32)
+        self.item_bias_ = to_numpy(module.bias).astype(np.float32)
+        self.n_epochs_ = len(self.net_.history) if len(X) else 0
+        return self
+
+    def log_proba(self, users):
+        users = np.asarray(users)
+        known = users >= 0
+        out = np.empty((len(users), len(self.item_bias_)), dtype=np.float32)
+        logits = self.user_state_[users[known]] @ self.item_weight_.T + self.item_bias_
+        out[known] = logits - logsumexp(logits, axis=1, keepdims=True)
+        out[~known] = self.log_pop_
+        return out
