@@ -10,6 +10,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import logsumexp
 
+from .._torch import F, build_net, nn, seeded, skorch, to_numpy, torch
+
 
 def _log_popularity(log, n_items):
     counts = np.bincount(log.item, minlength=n_items).astype(np.float64)
@@ -83,35 +85,32 @@ def _sequences(log, max_len, with_targets):
     return X, Y, users
 
 
-def _gru_classes():
-    """The torch module and loss, built on first use so torch stays optional."""
-    from .._torch import F, nn, torch
+class GRUNextItem(nn.Module):
+    """GRU over item embeddings, logits tied to the same embeddings."""
 
-    class GRUNextItem(nn.Module):
-        """GRU over item embeddings, logits tied to the same embeddings."""
+    def __init__(self, n_items, hidden_size=128, n_layers=2):
+        super().__init__()
+        self.embedding = nn.Embedding(n_items + 1, hidden_size, padding_idx=0)
+        self.gru = nn.GRU(hidden_size, hidden_size, n_layers, batch_first=True)
+        self.bias = nn.Parameter(torch.zeros(n_items))
 
-        def __init__(self, n_items, hidden_size=128, n_layers=2):
-            super().__init__()
-            self.embedding = nn.Embedding(n_items + 1, hidden_size, padding_idx=0)
-            self.gru = nn.GRU(hidden_size, hidden_size, n_layers, batch_first=True)
-            self.bias = nn.Parameter(torch.zeros(n_items))
+    def states(self, X):
+        out, _ = self.gru(self.embedding(X))
+        return out
 
-        def states(self, X):
-            out, _ = self.gru(self.embedding(X))
-            return out
+    def forward(self, X):
+        return self.states(X) @ self.embedding.weight[1:].T + self.bias
 
-        def forward(self, X):
-            return self.states(X) @ self.embedding.weight[1:].T + self.bias
 
-    class NextItemLoss(nn.Module):
-        def forward(self, logits, target):
-            return F.cross_entropy(
-                logits.reshape(-1, logits.shape[-1]),
-                target.reshape(-1),
-                ignore_index=-100,
-            )
+class NextItemLoss(nn.Module):
+    """Cross-entropy of every next item; ``-100`` marks padding."""
 
-    return GRUNextItem, NextItemLoss
+    def forward(self, logits, target):
+        return F.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]),
+            target.reshape(-1),
+            ignore_index=-100,
+        )
 
 
 class GRURelevance:
@@ -141,9 +140,6 @@ class GRURelevance:
         self.seed = seed
 
     def fit(self, log, n_items):
-        from .._torch import build_net, seeded, skorch, to_numpy, torch
-
-        GRUNextItem, NextItemLoss = _gru_classes()
         self.log_pop_ = _log_popularity(log, n_items).astype(np.float32)
         X, Y, _ = _sequences(log, self.max_len, with_targets=True)
         plateau = skorch.callbacks.LRScheduler(

@@ -177,7 +177,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
                 reset=reset,
                 dtype=None,
                 ensure_min_samples=2 if reset else 1,
-                ensure_min_features=3,
+                ensure_min_features=3 if reset else 1,
             )
         return split_columns(X)
 
@@ -204,8 +204,14 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         self : object
         """
         users, items, times = self._read(X, reset=True)
-        self.users_, u = np.unique(users, return_inverse=True)
-        self.items_, i = np.unique(items, return_inverse=True)
+        try:
+            self.users_, u = np.unique(users, return_inverse=True)
+            self.items_, i = np.unique(items, return_inverse=True)
+        except TypeError as err:
+            raise TypeError(
+                "User and item ids must be sortable: each argument must be a "
+                f"string or a number of one kind ({err})."
+            ) from None
         self.time_origin_ = float(times.min())
         self.end_time_ = float(times.max())
         span = self.end_time_ - self.time_origin_
