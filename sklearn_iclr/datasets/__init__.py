@@ -11,8 +11,8 @@ the examples and the quick tour.
 
 from ._base import get_data_home
 from ._domains import load_grda_toy, load_tpt48
-from ._hawkes_events import make_hawkes_events
 from ._eth_ucy import load_eth_ucy, load_eth_ucy_file
+from ._hawkes_events import make_hawkes_events
 from ._planetoid import load_planetoid
 from ._recsys import load_movielens_small
 from ._samples_generator import (
