@@ -14,7 +14,7 @@ from ._domains import load_grda_toy, load_tpt48
 from ._eth_ucy import load_eth_ucy, load_eth_ucy_file
 from ._hawkes_events import make_hawkes_events
 from ._planetoid import load_planetoid
-from ._recsys import load_movielens_small
+from ._recsys import load_movielens_1m, load_movielens_small
 from ._samples_generator import (
     make_pedestrian_scenes,
     make_planted_graph,
@@ -31,6 +31,7 @@ __all__ = [
     "load_etth1",
     "load_exchange_rate",
     "load_grda_toy",
+    "load_movielens_1m",
     "load_movielens_small",
     "load_planetoid",
     "load_stock",

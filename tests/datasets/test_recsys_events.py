@@ -31,3 +31,18 @@ def test_make_hawkes_events_rejects_explosive_kernels():
         make_hawkes_events(adjacency=(0.6, 0.6), decays=(1.0, 0.1))
     with pytest.raises(ValueError, match="same non-zero length"):
         make_hawkes_events(adjacency=(0.2,), decays=(1.0, 0.1))
+
+
+def test_movielens_1m_reads_a_user_supplied_file(tmp_path):
+    from sklearn_iclr.datasets import load_movielens_1m
+
+    with pytest.raises(FileNotFoundError, match="grouplens.org"):
+        load_movielens_1m(data_home=tmp_path)
+    folder = tmp_path / "recsys" / "ml_1m"
+    folder.mkdir(parents=True)
+    (folder / "ratings.dat").write_text("1::1193::5::978300760\n1::661::3::978302109\n")
+    ml = load_movielens_1m(data_home=tmp_path)
+    np.testing.assert_array_equal(ml.data, [[1, 1193, 978300760], [1, 661, 978302109]])
+    assert ml.rating.tolist() == [5.0, 3.0]
+    frame = load_movielens_1m(data_home=tmp_path, as_frame=True).data
+    assert list(frame.columns) == ["user", "item", "timestamp", "rating"]
