@@ -14,14 +14,27 @@ from ..utils._sklearn_compat import Interval, StrOptions, validate_params
 def top_k(scores, k, axis=1):
     """Indices of the ``k`` largest scores along ``axis``, best first.
 
-    Ties go to the smaller index (a stable sort of the negated scores), so the
-    result equals a brute-force full sort.
+    The result equals a brute-force stable sort of the negated scores (ties go
+    to the smaller index) without sorting whole rows: a partition finds each
+    row's k-th value, the entries above it and the first tied ones make the k
+    kept, and only those are sorted.
     """
     scores = np.asarray(scores)
     if axis == 0:
         return top_k(scores.T, k, axis=1).T
-    # A stable sort of the negated scores: exactly the brute-force order.
-    return np.argsort(-scores, axis=1, kind="stable")[:, : int(k)]
+    n_rows, n = scores.shape
+    k = min(int(k), n)
+    if 4 * k >= n:
+        return np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1 : k]
+    above = scores > kth
+    tied = scores == kth
+    need = k - above.sum(axis=1, keepdims=True)
+    keep = above | (tied & (np.cumsum(tied, axis=1) <= need))
+    cols = np.nonzero(keep)[1].reshape(n_rows, k)  # ascending index per row
+    vals = np.take_along_axis(scores, cols, axis=1)
+    order = np.argsort(-vals, axis=1, kind="stable")
+    return np.take_along_axis(cols, order, axis=1)
 
 
 def resolve_k(k, n):

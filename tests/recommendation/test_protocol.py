@@ -84,3 +84,11 @@ def test_split_errors():
         temporal_user_split(np.empty((0, 3)))
     with pytest.raises(ValueError, match="history is empty"):
         temporal_user_split(np.array([[0, 0, 5.0], [1, 1, 6.0]]), test_start=1.0)
+
+
+def test_top_k_partitioned_path_matches_full_sort():
+    rng = np.random.RandomState(1)
+    scores = rng.randint(0, 5, size=(30, 50)).astype(float)
+    scores[0, :] = -np.inf
+    expected = np.argsort(-scores, axis=1, kind="stable")[:, :3]
+    np.testing.assert_array_equal(top_k(scores, 3), expected)
