@@ -246,6 +246,27 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         )
         return self
 
+    def refit_intensity(self, intensity):
+        """Refit only the activity model, keeping the fitted relevance.
+
+        Comparing intensities over one GRU (the costly part) this way gives
+        the same result as fitting again with the new ``intensity``.
+
+        Parameters
+        ----------
+        intensity : {"hawkes", "hawkes_poisson", "ema", "none"}
+            The new activity model (also set as the ``intensity`` parameter).
+
+        Returns
+        -------
+        self : object
+        """
+        check_is_fitted(self)
+        self.set_params(intensity=intensity)
+        self._validate_params()
+        self._fit_intensity(self.log_)
+        return self
+
     def _fit_intensity(self, log):
         end = self._scaled(self.end_time_)
         self.hawkes_ = None

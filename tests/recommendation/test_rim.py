@@ -183,3 +183,14 @@ def test_nan_ids_in_frames_and_bad_k(fitted):
             fitted.recommend_items(fitted.users_[:2], k=k)
         with pytest.raises(ValueError, match="k must be a positive integer"):
             fitted.recommend_users(fitted.items_[:2], k=k)
+
+
+def test_refit_intensity_equals_a_new_fit(events):
+    params = dict(relevance="cooccurrence", horizon=10.0)
+    a = RecurrentIntensityRecommender(intensity="none", **params).fit(events.data)
+    a.refit_intensity("hawkes_poisson")
+    b = RecurrentIntensityRecommender(intensity="hawkes_poisson", **params)
+    b.fit(events.data)
+    np.testing.assert_allclose(a.predict_matrix(), b.predict_matrix())
+    with pytest.raises(ValueError, match="intensity"):
+        a.refit_intensity("bogus")
