@@ -1,6 +1,6 @@
 """Relevance models p(item | a user's history): GRU, popularity, last-item
-co-occurrence. Each one gives log-probabilities over every item for a batch of
-user codes, ``-1`` meaning an unknown user (who gets the popularity).
+co-occurrence. Each one gives float32 probabilities over every item for a batch
+of user codes, ``-1`` meaning an unknown user (who gets the popularity).
 """
 
 # Authors: sklearn-iclr developers
@@ -8,7 +8,6 @@ user codes, ``-1`` meaning an unknown user (who gets the popularity).
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import logsumexp
 
 from .._torch import F, build_net, nn, seeded, skorch, to_numpy, torch
 
@@ -24,11 +23,11 @@ class PopularityRelevance:
     """Every user gets the item frequencies of the training log."""
 
     def fit(self, log, n_items):
-        self.log_pop_ = _log_popularity(log, n_items).astype(np.float32)
+        self.pop_ = np.exp(_log_popularity(log, n_items)).astype(np.float32)
         return self
 
-    def log_proba(self, users):
-        return np.broadcast_to(self.log_pop_, (len(users), len(self.log_pop_)))
+    def proba(self, users):
+        return np.broadcast_to(self.pop_, (len(users), len(self.pop_)))
 
 
 class CooccurrenceRelevance:
@@ -50,38 +49,56 @@ class CooccurrenceRelevance:
         )
         return self
 
-    def log_proba(self, users):
+    def proba(self, users):
         users = np.asarray(users)
         last = np.where(users >= 0, self.last_item_[np.maximum(users, 0)], -1)
-        out = np.tile(self.smoothing * self.pop_, (len(users), 1))
-        has = last >= 0
-        out[has] += self.transitions_[last[has]].toarray()
+        out = np.empty((len(users), len(self.pop_)), dtype=np.float32)
+        out[:] = self.smoothing * self.pop_
+        has = np.flatnonzero(last >= 0)
+        rows = self.transitions_[last[has]].tocoo()
+        np.add.at(out, (has[rows.row], rows.col), rows.data.astype(np.float32))
         out /= out.sum(axis=1, keepdims=True)
-        return np.log(out).astype(np.float32)
+        return out
 
 
-def _sequences(log, max_len, with_targets):
-    """Left-padded item codes (+1; 0 pads) of each user's last events.
+def _sequences(log, max_len, with_targets, all_events=False):
+    """Left-padded item codes (+1; 0 pads) of each user's events.
 
     With targets: inputs are the last ``max_len + 1`` events but the last,
     targets the same shifted by one (``-100`` is ignored by the loss), for the
-    users with at least two events. Without: the last ``max_len`` events of
-    every user, to read the state that predicts the next item.
+    users with at least two events; with ``all_events`` the rest of a longer
+    history is cut into more such windows, backwards from the last event, each
+    overlapping the next by one event so that every event is a target once.
+    Without targets: the last ``max_len`` events of every user, to read the
+    state that predicts the next item. Returns the rows' users too.
     """
-    n_users = log.n_users
     counts = log.counts
     ends = log.starts + counts
-    take = max_len + 1 if with_targets else max_len
-    users = np.flatnonzero(counts >= 2) if with_targets else np.arange(n_users)
-    X = np.zeros((len(users), max_len), dtype=np.int64)
-    Y = np.full((len(users), max_len), -100, dtype=np.int64)
-    for r, u in enumerate(users):
-        seq = log.item[max(ends[u] - take, log.starts[u]) : ends[u]] + 1
+    if not with_targets:
+        windows = [
+            (u, max(ends[u] - max_len, log.starts[u]), ends[u])
+            for u in range(log.n_users)
+        ]
+    else:
+        windows = []
+        for u in np.flatnonzero(counts >= 2):
+            hi = ends[u]
+            while hi - log.starts[u] >= 2:
+                lo = max(hi - max_len - 1, log.starts[u])
+                windows.append((u, lo, hi))
+                if not all_events:
+                    break
+                hi = lo + 1
+    X = np.zeros((len(windows), max_len), dtype=np.int64)
+    Y = np.full((len(windows), max_len), -100, dtype=np.int64)
+    for r, (u, lo, hi) in enumerate(windows):
+        seq = log.item[lo:hi] + 1
         if with_targets:
             X[r, max_len - len(seq) + 1 :] = seq[:-1]
             Y[r, max_len - len(seq) + 1 :] = seq[1:] - 1
         elif len(seq):
             X[r, max_len - len(seq) :] = seq
+    users = np.array([w[0] for w in windows], dtype=np.int64)
     return X, Y, users
 
 
@@ -122,6 +139,7 @@ class GRURelevance:
         hidden_size,
         n_layers,
         max_len,
+        all_events,
         max_epochs,
         lr,
         batch_size,
@@ -132,6 +150,7 @@ class GRURelevance:
         self.hidden_size = hidden_size
         self.n_layers = n_layers
         self.max_len = max_len
+        self.all_events = all_events
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -140,8 +159,10 @@ class GRURelevance:
         self.seed = seed
 
     def fit(self, log, n_items):
-        self.log_pop_ = _log_popularity(log, n_items).astype(np.float32)
-        X, Y, _ = _sequences(log, self.max_len, with_targets=True)
+        self.pop_ = np.exp(_log_popularity(log, n_items)).astype(np.float32)
+        X, Y, _ = _sequences(
+            log, self.max_len, with_targets=True, all_events=self.all_events
+        )
         plateau = skorch.callbacks.LRScheduler(
             policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
             monitor="train_loss",
@@ -184,11 +205,14 @@ class GRURelevance:
         self.n_epochs_ = len(self.net_.history) if len(X) else 0
         return self
 
-    def log_proba(self, users):
+    def proba(self, users):
         users = np.asarray(users)
         known = users >= 0
         out = np.empty((len(users), len(self.item_bias_)), dtype=np.float32)
         logits = self.user_state_[users[known]] @ self.item_weight_.T + self.item_bias_
-        out[known] = logits - logsumexp(logits, axis=1, keepdims=True)
-        out[~known] = self.log_pop_
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        out[known] = logits
+        out[~known] = self.pop_
         return out

@@ -69,6 +69,10 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         GRU layers.
     max_len : int, default=256
         Each user's sequence is truncated to its last ``max_len`` events.
+    train_sequences : {"last", "all"}, default="last"
+        ``"last"`` trains the GRU on each user's last ``max_len + 1`` events
+        (the released code); ``"all"`` also cuts the rest of longer histories
+        into windows of that length, so that every event is a target once.
     max_epochs : int, default=20
         GRU training epochs.
     lr : float, default=0.1
@@ -129,6 +133,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "n_layers": [Interval(Integral, 1, None, closed="left")],
         "max_len": [Interval(Integral, 1, None, closed="left")],
+        "train_sequences": [StrOptions({"last", "all"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -145,6 +150,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         hidden_size=128,
         n_layers=2,
         max_len=256,
+        train_sequences="last",
         max_epochs=20,
         lr=0.1,
         batch_size=32,
@@ -159,6 +165,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         self.hidden_size = hidden_size
         self.n_layers = n_layers
         self.max_len = max_len
+        self.train_sequences = train_sequences
         self.max_epochs = max_epochs
         self.lr = lr
         self.batch_size = batch_size
@@ -226,6 +233,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
                 hidden_size=self.hidden_size,
                 n_layers=self.n_layers,
                 max_len=self.max_len,
+                all_events=self.train_sequences == "all",
                 max_epochs=self.max_epochs,
                 lr=self.lr,
                 batch_size=self.batch_size,
@@ -351,14 +359,16 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
     def _item_codes(self, items):
         return encode(np.asarray(items), self.items_)
 
-    def _log_relevance(self, users, item_codes=None):
-        logp = np.asarray(self.relevance_model_.log_proba(users), dtype=np.float64)
-        if item_codes is None:
-            return logp
-        floor = np.log(1.0 / (self.log_.item.size + len(self.items_)))
-        out = np.full((len(users), len(item_codes)), floor)
+    def _relevance(self, users, item_codes):
+        """float32 p(item | user) for user codes x item codes (``-1``: unknown)."""
+        p = self.relevance_model_.proba(users)
+        n_items = len(self.items_)
+        if len(item_codes) == n_items and (item_codes == np.arange(n_items)).all():
+            return p
+        floor = 1.0 / (self.log_.item.size + n_items)  # one pseudo-count
+        out = np.full((len(users), len(item_codes)), floor, dtype=np.float32)
         known = item_codes >= 0
-        out[:, known] = logp[:, item_codes[known]]
+        out[:, known] = p[:, item_codes[known]]
         return out
 
     def predict(self, X):
@@ -382,20 +392,18 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         out = np.empty(len(u))
         for b in range(0, len(u), _CHUNK):
             sl = slice(b, b + _CHUNK)
-            logp = self._log_relevance(u[sl], np.unique(i[sl]))
-            col = np.searchsorted(np.unique(i[sl]), i[sl])
-            out[sl] = np.exp(logp[np.arange(len(col)), col])
+            cols, col = np.unique(i[sl], return_inverse=True)
+            p = self._relevance(u[sl], cols)
+            out[sl] = p[np.arange(len(col)), col.ravel()]
         return counts * out
 
     def _chunk_scores(self, u, i, at, exclude_seen):
         counts = self._expected_counts(u, np.full(len(u), at))
-        scores = np.exp(self._log_relevance(u, i)) * counts[:, None]
+        scores = self._relevance(u, i) * counts.astype(np.float32)[:, None]
         if exclude_seen:
-            rows, cols = u >= 0, i >= 0
-            seen = self.seen_[u[rows]][:, i[cols]].toarray()
-            block = scores[np.ix_(rows, cols)]
-            block[seen] = -np.inf
-            scores[np.ix_(rows, cols)] = block
+            rows, cols = np.flatnonzero(u >= 0), np.flatnonzero(i >= 0)
+            seen = self.seen_[u[rows]][:, i[cols]].tocoo()
+            scores[rows[seen.row], cols[seen.col]] = -np.inf
         return scores
 
     def predict_matrix(self, users=None, items=None, *, at=None, exclude_seen=False):
@@ -412,7 +420,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
 
         Returns
         -------
-        scores : ndarray of shape (n_users, n_items)
+        scores : ndarray of shape (n_users, n_items), float32
         """
         check_is_fitted(self)
         u = np.arange(len(self.users_)) if users is None else encode(users, self.users_)

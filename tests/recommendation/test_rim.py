@@ -194,3 +194,17 @@ def test_refit_intensity_equals_a_new_fit(events):
     np.testing.assert_allclose(a.predict_matrix(), b.predict_matrix())
     with pytest.raises(ValueError, match="intensity"):
         a.refit_intensity("bogus")
+
+
+def test_training_windows_cover_every_event_once():
+    from sklearn_iclr.recommendation._events import EventLog
+    from sklearn_iclr.recommendation._relevance import _sequences
+
+    items = np.arange(12) % 7
+    log = EventLog(np.zeros(12, int), items, np.arange(12.0), 1)
+    X, Y, users = _sequences(log, 4, with_targets=True, all_events=True)
+    targets = np.sort(Y[Y >= 0])
+    np.testing.assert_array_equal(targets, np.sort(items[1:]))
+    last, _, _ = _sequences(log, 4, with_targets=True)
+    np.testing.assert_array_equal(last[0], X[0])  # first window is the last events
+    np.testing.assert_array_equal(last[0], items[-5:-1] + 1)
