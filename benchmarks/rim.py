@@ -63,7 +63,12 @@ PRESETS = {
             "rim_scale",
         ],
         "ml_gru": {"hidden_size": 128, "n_layers": 2, "max_len": 256, "max_epochs": 20},
-        "gen_gru": {"hidden_size": 128, "n_layers": 2, "max_len": 256, "max_epochs": 20},
+        "gen_gru": {
+            "hidden_size": 128,
+            "n_layers": 2,
+            "max_len": 256,
+            "max_epochs": 20,
+        },
         "generated": {"n_users": 5000, **_GEN},
         "factors": 64,
         "mf_iterations": 30,
@@ -266,7 +271,9 @@ def generated_table(config):
 
     X = make_hawkes_events(**config["generated"], random_state=0).data
     horizon = config["generated"]["end_time"] / 10
-    rows, extra = run_protocol(X, horizon, config["gen_gru"], config, "generated", False)
+    rows, extra = run_protocol(
+        X, horizon, config["gen_gru"], config, "generated", False
+    )
     return Table(
         rows,
         by=("data", "model"),

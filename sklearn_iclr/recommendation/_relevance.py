@@ -91,7 +91,7 @@ def _sequences(log, max_len, with_targets, all_events=False):
                 hi = lo + 1
     X = np.zeros((len(windows), max_len), dtype=np.int64)
     Y = np.full((len(windows), max_len), -100, dtype=np.int64)
-    for r, (u, lo, hi) in enumerate(windows):
+    for r, (_, lo, hi) in enumerate(windows):
         seq = log.item[lo:hi] + 1
         if with_targets:
             X[r, max_len - len(seq) + 1 :] = seq[:-1]
