@@ -110,7 +110,7 @@ def precision_at_k(y_true, y_score, *, k=10, target="items"):
     >>> float(precision_at_k(y_true, y_score, k=1))
     0.5
     >>> float(precision_at_k(y_true, y_score, k=1, target="users"))
-    0.5
+    1.0
     """
     hits, _, kk = _hits(y_true, y_score, k, target)
     return float(hits.mean() / kk) if len(hits) else 0.0
