@@ -5,6 +5,8 @@
 
 import numpy as np
 
+from ._hawkes import decay_states, history_states
+
 COLUMNS = ("user", "item", "timestamp")
 
 
@@ -89,6 +91,16 @@ class EventLog:
         self.n_users = n_users
         self.counts = np.bincount(self.user, minlength=n_users)
         self.starts = np.r_[0, np.cumsum(self.counts)[:-1]].astype(np.int64)
+
+    def history(self, decays, users, at):
+        """:func:`history_states` of this log, its recursion computed once per
+        set of decays (scoring calls it once per chunk of users)."""
+        decays = np.asarray(decays, dtype=np.float64)
+        cache = self.__dict__.setdefault("_states", {})
+        key = decays.tobytes()
+        if key not in cache:
+            cache[key] = decay_states(self.time, self.starts, decays)
+        return history_states(self.time, self.starts, decays, users, at, cache[key])
 
     def before(self, t):
         """The sub-log of events strictly before ``t`` (same user codes)."""

@@ -41,12 +41,13 @@ def decay_states(times, starts, decays):
     return S
 
 
-def history_states(times, starts, decays, users, at):
+def history_states(times, starts, decays, users, at, S=None):
     """Decayed event counts ``sum_{t_j < at} exp(-b (at - t_j))`` per query.
 
     ``users`` index into ``starts`` (or are ``-1`` for no history); ``at`` is
     one time per query. Only the events strictly before ``at`` count, so a
-    query inside the fitted period does not see its own future.
+    query inside the fitted period does not see its own future. ``S`` is
+    :func:`decay_states` of the log, when already computed.
     """
     times = np.asarray(times, dtype=np.float64)
     n = len(times)
@@ -56,7 +57,8 @@ def history_states(times, starts, decays, users, at):
     known = users >= 0
     if n == 0 or not known.any():
         return out
-    S = decay_states(times, starts, decays)
+    if S is None:
+        S = decay_states(times, starts, decays)
     ends = np.append(starts, n)
     u = users[known]
     t = at[known]
@@ -195,9 +197,9 @@ def fit_poisson_weights(features, counts, *, ridge=1e-3):
     return _softplus(res.x)
 
 
-def ema_states(times, starts, users, at):
+def ema_states(times, starts, users, at, S=None):
     """The exponential moving average of past activity (decay: one horizon)."""
-    return history_states(times, starts, np.array([1.0]), users, at)[:, 0]
+    return history_states(times, starts, np.array([1.0]), users, at, S)[:, 0]
 
 
 def hawkes_decays(n_decays):

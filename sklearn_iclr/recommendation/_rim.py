@@ -316,12 +316,13 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         if self.intensity == "none":
             return np.ones(len(users))
         if self.intensity == "ema":
-            ema = self.ema_scale_ * ema_states(log.time, log.starts, users, at)
+            one = np.array([1.0])
+            ema = self.ema_scale_ * log.history(one, users, at)[:, 0]
             fallback = self.ema_scale_ * np.mean(
-                ema_states(log.time, log.starts, np.arange(log.n_users), at.max())
+                log.history(one, np.arange(log.n_users), at.max())
             )
             return np.where(users >= 0, ema, fallback)
-        states = history_states(log.time, log.starts, self.hawkes_.decays, users, at)
+        states = log.history(self.hawkes_.decays, users, at)
         if self.count_weights_ is None:
             return self.hawkes_.expected_count(states)
         return self.hawkes_.count_features(states) @ self.count_weights_
@@ -350,9 +351,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         codes = encode(np.asarray(users), self.users_)
         at = self._scaled(times)
         if self.intensity == "hawkes":
-            states = history_states(
-                self.log_.time, self.log_.starts, self.hawkes_.decays, codes, at
-            )
+            states = self.log_.history(self.hawkes_.decays, codes, at)
             return self.hawkes_.intensity(states) / self.horizon_
         return self._expected_counts(codes, at) / self.horizon_
 
@@ -491,10 +490,10 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         k = min(self._check_k(k), len(self.users_))
         i = self._item_codes(items)
         at = self._window_start(at)
-        best_s = np.empty((len(i), 0))
-        best_u = np.empty((len(i), 0), dtype=np.int64)
+        best_s = np.empty((len(i), 0), dtype=np.float32)
+        best_u = np.empty((len(i), 0), dtype=np.int32)
         for b in range(0, len(self.users_), _CHUNK):
-            u = np.arange(b, min(b + _CHUNK, len(self.users_)))
+            u = np.arange(b, min(b + _CHUNK, len(self.users_)), dtype=np.int32)
             s = self._chunk_scores(u, i, at, exclude_seen).T
             # Earlier users come first, so a stable sort keeps brute-force ties.
             cand_s = np.hstack([best_s, s])
