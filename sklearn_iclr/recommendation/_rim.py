@@ -17,14 +17,8 @@ from ..utils._sklearn_compat import (
     check_is_fitted,
     validate_data,
 )
+from ._activity import ActivityModel
 from ._events import EventLog, encode, split_columns
-from ._hawkes import (
-    SumExpHawkes,
-    ema_states,
-    fit_poisson_weights,
-    hawkes_decays,
-    history_states,
-)
 from ._metrics import precision_at_k, top_k
 from ._relevance import CooccurrenceRelevance, GRURelevance, PopularityRelevance
 from ._split import window_targets
@@ -100,6 +94,8 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
     hawkes_ : object or None
         The fitted Hawkes process (``baseline_``, ``adjacency_``, ``decays``
         per horizon) for the Hawkes intensities.
+    activity_model_ : object
+        The fitted activity model (the intensity and its refinements).
     relevance_model_ : object
         The fitted relevance model.
     n_features_in_ : int
@@ -276,56 +272,14 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         return self
 
     def _fit_intensity(self, log):
-        end = self._scaled(self.end_time_)
-        self.hawkes_ = None
-        self.count_weights_ = None
-        self.ema_scale_ = 1.0
-        if self.intensity == "none":
-            return
-        # The last horizon of the log is the window the refinements fit on.
-        val = log.before(end - 1.0)
-        in_window = log.time >= end - 1.0
-        counts = np.bincount(log.user[in_window], minlength=log.n_users)
-        usable = val.nonempty().size > 0 and in_window.any()
-        if self.intensity == "ema":
-            if usable:
-                ema = ema_states(val.time, val.starts, np.arange(log.n_users), end - 1)
-                self.ema_scale_ = float(counts.sum() / max(ema.sum(), 1e-12))
-            return
-        decays = hawkes_decays(self.n_decays)
-        if self.intensity == "hawkes" or not usable:
-            self.hawkes_ = SumExpHawkes(decays).fit(log.time, log.nonempty(), end)
-            return
-        # HawkesPoisson: Hawkes on the history before the window, then
-        # non-negative weights of its count's parts refit on the window.
-        self.hawkes_ = SumExpHawkes(decays).fit(val.time, val.nonempty(), end - 1)
-        states = history_states(
-            val.time, val.starts, decays, np.arange(log.n_users), end - 1
-        )
-        active = val.counts > 0
-        self.count_weights_ = fit_poisson_weights(
-            self.hawkes_.count_features(states[active]), counts[active]
-        )
+        model = ActivityModel(self.intensity, self.n_decays)
+        self.activity_model_ = model.fit(log, self._scaled(self.end_time_))
+        self.hawkes_ = model.hawkes_
 
     def _expected_counts(self, users, at):
-        """Expected events of each user (codes, ``-1`` unknown) in the window
+        """Expected events of users (codes, ``-1`` unknown) in the window
         starting at the scaled times ``at``."""
-        users = np.asarray(users)
-        at = np.broadcast_to(np.asarray(at, dtype=np.float64), users.shape)
-        log = self.log_
-        if self.intensity == "none":
-            return np.ones(len(users))
-        if self.intensity == "ema":
-            one = np.array([1.0])
-            ema = self.ema_scale_ * log.history(one, users, at)[:, 0]
-            fallback = self.ema_scale_ * np.mean(
-                log.history(one, np.arange(log.n_users), at.max())
-            )
-            return np.where(users >= 0, ema, fallback)
-        states = log.history(self.hawkes_.decays, users, at)
-        if self.count_weights_ is None:
-            return self.hawkes_.expected_count(states)
-        return self.hawkes_.count_features(states) @ self.count_weights_
+        return self.activity_model_.expected_counts(self.log_, users, at)
 
     def _window_start(self, at):
         return self._scaled(self.end_time_ if at is None else at)
@@ -350,10 +304,7 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         check_is_fitted(self)
         codes = encode(np.asarray(users), self.users_)
         at = self._scaled(times)
-        if self.intensity == "hawkes":
-            states = self.log_.history(self.hawkes_.decays, codes, at)
-            return self.hawkes_.intensity(states) / self.horizon_
-        return self._expected_counts(codes, at) / self.horizon_
+        return self.activity_model_.intensity(self.log_, codes, at) / self.horizon_
 
     def _item_codes(self, items):
         return encode(np.asarray(items), self.items_)
