@@ -10,6 +10,8 @@ does not import torch or sentence-transformers:
 - :mod:`sklearn_iclr.explain` -- feature attribution for trajectory prediction.
 - :mod:`sklearn_iclr.domain_adaptation` -- adaptation across a graph of related
   domains (GRDA).
+- :mod:`sklearn_iclr.recommendation` -- item recommendation and user targeting
+  with activity intensities (RIM).
 - :mod:`sklearn_iclr.model_selection` -- generalisation tests along factors of
   variation (compositional splits, the grid R²).
 - :mod:`sklearn_iclr.datasets` -- loaders for the papers' data and toy generators.
@@ -29,6 +31,7 @@ _submodules = [
     "explain",
     "graph",
     "model_selection",
+    "recommendation",
     "text",
     "timeseries",
     "utils",

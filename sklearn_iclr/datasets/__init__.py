@@ -12,9 +12,10 @@ the examples and the quick tour.
 from ._base import get_data_home
 from ._domains import load_grda_toy, load_tpt48
 from ._eth_ucy import load_eth_ucy, load_eth_ucy_file
+from ._hawkes_events import make_hawkes_events
 from ._planetoid import load_planetoid
 from ._planted_graph import make_planted_graph
-from ._recsys import load_movielens_small
+from ._recsys import load_movielens_1m, load_movielens_small
 from ._samples_generator import make_pedestrian_scenes, make_seasonal_series
 from ._sprites import make_sprites
 from ._sts import load_sts_benchmark
@@ -27,11 +28,13 @@ __all__ = [
     "load_etth1",
     "load_exchange_rate",
     "load_grda_toy",
+    "load_movielens_1m",
     "load_movielens_small",
     "load_planetoid",
     "load_stock",
     "load_sts_benchmark",
     "load_tpt48",
+    "make_hawkes_events",
     "make_pedestrian_scenes",
     "make_planted_graph",
     "make_seasonal_series",

@@ -1,4 +1,4 @@
-"""Recommendation events: MovieLens latest-small."""
+"""Recommendation events: MovieLens latest-small and a user-supplied 1M."""
 
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
@@ -106,3 +106,67 @@ def load_movielens_small(*, data_home=None, download_if_missing=True, as_frame=F
         licence=files["readme"].decode("utf-8"),
         DESCR=_load_descr("movielens_small.rst"),
     )
+
+
+@validate_params(
+    {"data_home": [str, os.PathLike, None], "as_frame": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
+def load_movielens_1m(*, data_home=None, as_frame=False):
+    """Load a user-supplied MovieLens 1M ``ratings.dat``: 1,000,209 ratings.
+
+    The GroupLens "ml-1m" release (6,040 users, 3,706 rated movies, 2000-2003)
+    is the data set of the RIM paper's figures. Its licence forbids
+    redistribution, so it is never downloaded: fetch ``ml-1m.zip`` from
+    https://grouplens.org/datasets/movielens/1m/ yourself and put
+    ``ratings.dat`` (``UserID::MovieID::Rating::Timestamp``) in
+    ``<data_home>/recsys/ml_1m/``.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        The data folder; see :func:`get_data_home`.
+    as_frame : bool, default=False
+        If True, ``data`` is a DataFrame with columns ``user``, ``item``,
+        ``timestamp`` and ``rating``.
+
+    Returns
+    -------
+    data : :class:`~sklearn.utils.Bunch`
+        ``data`` (n_ratings, 3) int64 array of user id, movie id and Unix
+        timestamp (or a DataFrame), ``rating`` (n_ratings,) float64.
+
+    Examples
+    --------
+    >>> from sklearn_iclr.datasets import load_movielens_1m
+    >>> ml = load_movielens_1m()  # doctest: +SKIP
+    >>> ml.data.shape  # doctest: +SKIP
+    (1000209, 3)
+    """
+    import pandas as pd
+
+    from ._base import get_data_home
+
+    path = os.path.join(get_data_home(data_home), "recsys", "ml_1m", "ratings.dat")
+    if not os.path.exists(path):
+        raise FileNotFoundError(
+            f"{path} is missing. MovieLens 1M may not be redistributed: download "
+            "ml-1m.zip from https://grouplens.org/datasets/movielens/1m/ and "
+            "copy its ratings.dat there."
+        )
+    with open(path, encoding="latin-1") as f:
+        # "::" is a two-character separator: make it one before parsing.
+        text = f.read().replace("::", ",")
+    table = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.int64, ndmin=2)
+    if table.shape[1] != 4:
+        raise ValueError(
+            f"{path} should have 4 fields per line (UserID::MovieID::Rating::"
+            f"Timestamp); found {table.shape[1]}."
+        )
+    events = table[:, [0, 1, 3]]
+    rating = table[:, 2].astype(np.float64)
+    data = events
+    if as_frame:
+        data = pd.DataFrame(events, columns=["user", "item", "timestamp"])
+        data["rating"] = rating
+    return Bunch(data=data, rating=rating)

@@ -22,6 +22,7 @@ FAMILIES = (
     "valuation",
     "explain",
     "domain_adaptation",
+    "recommendation",
 )
 
 _TYPE_MIXINS = {
