@@ -10,6 +10,8 @@ does not import torch or sentence-transformers:
 - :mod:`sklearn_iclr.explain` -- feature attribution for trajectory prediction.
 - :mod:`sklearn_iclr.domain_adaptation` -- adaptation across a graph of related
   domains (GRDA).
+- :mod:`sklearn_iclr.augmentation` -- data-augmentation policies searched by
+  gradient matching (Deep AutoAugment) and their fixed baselines.
 - :mod:`sklearn_iclr.model_selection` -- generalisation tests along factors of
   variation (compositional splits, the grid R²).
 - :mod:`sklearn_iclr.datasets` -- loaders for the papers' data and toy generators.
@@ -24,6 +26,7 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _submodules = [
+    "augmentation",
     "datasets",
     "domain_adaptation",
     "explain",

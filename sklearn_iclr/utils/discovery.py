@@ -22,6 +22,7 @@ FAMILIES = (
     "valuation",
     "explain",
     "domain_adaptation",
+    "augmentation",
 )
 
 _TYPE_MIXINS = {
