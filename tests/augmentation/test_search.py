@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 pytest.importorskip("torch")
 
-from sklearn_iclr._torch import nn, torch  # noqa: E402
 from sklearn_iclr._torch import F as functional  # noqa: E402
+from sklearn_iclr._torch import nn, torch  # noqa: E402
 from sklearn_iclr.augmentation import DeepAutoAugment  # noqa: E402
 from sklearn_iclr.augmentation._search import (  # noqa: E402
     direction,
@@ -53,8 +53,10 @@ def test_importance_matches_autograd_reference(
 
     # Reference: one autograd gradient per (option, sample), then the dot.
     per = [
-        [_grad(model, functional.cross_entropy(model(x[j, b : b + 1]), y[b : b + 1]))
-         for b in range(n_samples)]
+        [
+            _grad(model, functional.cross_entropy(model(x[j, b : b + 1]), y[b : b + 1]))
+            for b in range(n_samples)
+        ]
         for j in range(n_options)
     ]
     g_t = sum(p[j] * torch.stack(per[j]).mean(0) for j in range(n_options))
