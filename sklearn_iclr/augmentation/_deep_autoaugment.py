@@ -61,8 +61,9 @@ class DeepAutoAugment(BaseAugmenter):
         copied. It maps a (n, C, ...) batch to class logits.
     proxy_epochs : int, default=30
         Epochs of proxy training before the search.
-    n_steps_per_layer : int, default=50
-        Policy updates per layer.
+    n_steps_per_layer : int, default=100
+        Policy updates per layer. Adam moves a logit by about ``policy_lr``
+        per step, so a short search stays close to the uniform policy.
     n_classes_per_step : int, default=2
         Classes drawn at every step.
     n_samples_per_class : int, default=8
@@ -151,7 +152,7 @@ class DeepAutoAugment(BaseAugmenter):
         n_magnitudes=4,
         proxy=None,
         proxy_epochs=30,
-        n_steps_per_layer=50,
+        n_steps_per_layer=100,
         n_classes_per_step=2,
         n_samples_per_class=8,
         validation_fraction=0.3,
