@@ -1,7 +1,7 @@
 """
-=====================================================
+=======================================================
 Searching an augmentation policy for digits with DeepAA
-=====================================================
+=======================================================
 
 :class:`~sklearn_iclr.augmentation.DeepAutoAugment` learns, layer by layer,
 a distribution over (operation, magnitude) pairs such that the gradient of a
