@@ -85,7 +85,11 @@ def apply_option(x, option, domain, generator):
 
 
 def draw_choices(probabilities, n, generator):
-    """``n`` option indices drawn from one policy row (a float tensor)."""
+    """``n`` option indices drawn from one policy row (a float tensor).
+
+    Drawn on the CPU, where the generator lives, whatever the data's device.
+    """
+    probabilities = probabilities.detach().cpu()
     return torch.multinomial(probabilities, n, replacement=True, generator=generator)
 
 
