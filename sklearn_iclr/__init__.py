@@ -12,6 +12,8 @@ does not import torch or sentence-transformers:
   domains (GRDA).
 - :mod:`sklearn_iclr.recommendation` -- item recommendation and user targeting
   with activity intensities (RIM).
+- :mod:`sklearn_iclr.augmentation` -- data-augmentation policies searched by
+  gradient matching (Deep AutoAugment) and their fixed baselines.
 - :mod:`sklearn_iclr.model_selection` -- generalisation tests along factors of
   variation (compositional splits, the grid R²).
 - :mod:`sklearn_iclr.datasets` -- loaders for the papers' data and toy generators.
@@ -26,6 +28,7 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _submodules = [
+    "augmentation",
     "datasets",
     "domain_adaptation",
     "explain",

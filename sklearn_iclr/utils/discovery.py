@@ -23,6 +23,7 @@ FAMILIES = (
     "explain",
     "domain_adaptation",
     "recommendation",
+    "augmentation",
 )
 
 _TYPE_MIXINS = {
