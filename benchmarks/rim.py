@@ -151,8 +151,8 @@ def run_protocol(
     from sklearn_iclr.recommendation import (
         RecurrentIntensityRecommender,
         temporal_user_split,
+        window_targets,
     )
-    from sklearn_iclr.recommendation._split import window_targets
 
     train, test = temporal_user_split(X, horizon=horizon)
     rows = []

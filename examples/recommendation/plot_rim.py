@@ -28,8 +28,8 @@ from sklearn_iclr.recommendation import (
     RecurrentIntensityRecommender,
     precision_at_k,
     temporal_user_split,
+    window_targets,
 )
-from sklearn_iclr.recommendation._split import window_targets
 
 FAST = os.environ.get("SKLEARN_ICLR_FAST") == "1"
 

@@ -95,8 +95,38 @@ def temporal_user_split(
 
 
 def window_targets(X, users, items):
-    """Sparse (n_users, n_items) 0/1 matrix of the pairs in event log ``X``,
-    on the given sorted id lists (pairs with unknown ids are dropped)."""
+    """Which user consumed which item in an event log, as a 0/1 matrix.
+
+    The ground truth of the protocol: rows and columns follow ``users`` and
+    ``items`` (a fitted recommender's ``users_`` and ``items_``), so the matrix
+    lines up with :meth:`RecurrentIntensityRecommender.predict_matrix` for
+    :func:`precision_at_k` and :func:`recall_at_k`. Events whose user or item
+    is not in the lists are dropped; repeated pairs count once.
+
+    Parameters
+    ----------
+    X : array-like or DataFrame of shape (n_events, 3)
+        Event log (user, item, timestamp), typically the test part of
+        :func:`temporal_user_split`.
+    users : array-like of shape (n_users,)
+        Sorted user ids, the matrix's rows.
+    items : array-like of shape (n_items,)
+        Sorted item ids, the matrix's columns.
+
+    Returns
+    -------
+    Y : scipy.sparse.csr_matrix of shape (n_users, n_items)
+        1.0 where the user consumed the item in ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_iclr.recommendation import window_targets
+    >>> log = np.array([[1, 10, 0.5], [2, 11, 0.7], [1, 10, 0.9], [3, 10, 1.0]])
+    >>> window_targets(log, users=[1, 2], items=[10, 11]).toarray()
+    array([[1., 0.],
+           [0., 1.]])
+    """
     u, i, _ = split_columns(X)
     u, i = encode(u, np.asarray(users)), encode(i, np.asarray(items))
     keep = (u >= 0) & (i >= 0)
