@@ -175,7 +175,10 @@ def test_grid_search_model_selection(client):
     from sklearn_iclr.model_selection import CompositionalSplit, grid_r2_scorer
 
     sprites = make_sprites(n_orientations=2, n_positions=4)
-    X, y = sprites.data, sprites.target
+    # float64: Ridge's solver runs in BLAS, whose thread count differs between
+    # this process and the one-thread workers; in float32 that moves the scores
+    # by ~1e-5. The splitter and the scorer are ours and must travel exactly.
+    X, y = sprites.data.astype(np.float64), sprites.target
 
     def search():
         return GridSearchCV(
@@ -185,7 +188,13 @@ def test_grid_search_model_selection(client):
             scoring=grid_r2_scorer(sprites.factor_sizes),
         ).fit(X, y, groups=sprites.factors)
 
-    _assert_same_search(search(), _on_cluster(client, search), X)
+    here, there = search(), _on_cluster(client, search)
+    np.testing.assert_allclose(
+        there.cv_results_["mean_test_score"],
+        here.cv_results_["mean_test_score"],
+        rtol=1e-9,
+    )
+    assert there.best_params_ == here.best_params_
 
 
 # ------------------------------------------------------ the toolkit's own tasks
