@@ -1,4 +1,9 @@
-"""DIVA: the dataset derivative of a (linearised) learning task."""
+"""DIVA: the dataset derivative of a (linearised) learning task.
+
+One estimator, ``DIVAWeighter``; its user-facing docstring is about 200 of
+these lines. The feature maps live in ``_diva_features``, the per-row
+quantities in ``_diva_rows``, the out-of-core (Dask) path in ``_diva_blocked``.
+"""
 
 # Authors: sklearn-iclr developers
 # SPDX-License-Identifier: BSD-3-Clause
