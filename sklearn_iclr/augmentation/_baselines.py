@@ -11,10 +11,37 @@ one of its magnitude levels uniformly.
 
 from numbers import Integral
 
+from ..utils._docstring import Substitution
 from ..utils._sklearn_compat import Interval, _fit_context
 from ._base import BaseAugmenter
 
 __all__ = ["RandAugment", "TrivialAugment"]
+
+# The twins' shared docstring blocks (Substitution fills them in).
+_DOC_BLOCKS = dict(
+    fixed_parameters="""
+    operations : {"image", "series"} or list of str, default="image"
+        The operation set, as in :class:`DeepAutoAugment`.
+    n_magnitudes : int, default=4
+        Magnitude levels of each operation with a strength.
+    random_state : int, RandomState instance or None, default=None
+        Seeds every ``transform``.
+""",
+    fixed_attributes="""
+    options_ : list of (str, float)
+        ``(operation, magnitude)`` of each column.
+    operations_ : list of str
+        Readable column labels.
+    domain_ : {"image", "series"}
+        The kind of data.
+    input_shape_ : tuple
+        Shape of one sample.
+    value_range_ : tuple of float
+        Lowest and highest value seen in ``fit``.
+    n_features_in_ : int
+        ``X.shape[1]``.
+""",
+)
 
 
 class _FixedPolicy(BaseAugmenter):
@@ -42,6 +69,7 @@ class _FixedPolicy(BaseAugmenter):
         return self
 
 
+@Substitution(**_DOC_BLOCKS)
 class RandAugment(_FixedPolicy):
     """Uniform policy of ``n_layers`` layers (RandAugment-like).
 
@@ -54,29 +82,13 @@ class RandAugment(_FixedPolicy):
     ----------
     n_layers : int, default=2
         Operations applied per sample (RandAugment's N).
-    operations : {"image", "series"} or list of str, default="image"
-        The operation set, as in :class:`DeepAutoAugment`.
-    n_magnitudes : int, default=4
-        Magnitude levels of each operation with a strength.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every ``transform``.
+    {fixed_parameters}
 
     Attributes
     ----------
     policy_ : ndarray of shape (n_layers, n_options)
         The uniform policy.
-    options_ : list of (str, float)
-        ``(operation, magnitude)`` of each column.
-    operations_ : list of str
-        Readable column labels.
-    domain_ : {"image", "series"}
-        The kind of data.
-    input_shape_ : tuple
-        Shape of one sample.
-    value_range_ : tuple of float
-        Lowest and highest value seen in ``fit``.
-    n_features_in_ : int
-        ``X.shape[1]``.
+    {fixed_attributes}
 
     See Also
     --------
@@ -109,6 +121,7 @@ class RandAugment(_FixedPolicy):
         return self.n_layers
 
 
+@Substitution(**_DOC_BLOCKS)
 class TrivialAugment(_FixedPolicy):
     """One uniformly drawn operation per sample (TrivialAugment-like).
 
@@ -117,29 +130,13 @@ class TrivialAugment(_FixedPolicy):
 
     Parameters
     ----------
-    operations : {"image", "series"} or list of str, default="image"
-        The operation set, as in :class:`DeepAutoAugment`.
-    n_magnitudes : int, default=4
-        Magnitude levels of each operation with a strength.
-    random_state : int, RandomState instance or None, default=None
-        Seeds every ``transform``.
+    {fixed_parameters}
 
     Attributes
     ----------
     policy_ : ndarray of shape (1, n_options)
         The uniform policy.
-    options_ : list of (str, float)
-        ``(operation, magnitude)`` of each column.
-    operations_ : list of str
-        Readable column labels.
-    domain_ : {"image", "series"}
-        The kind of data.
-    input_shape_ : tuple
-        Shape of one sample.
-    value_range_ : tuple of float
-        Lowest and highest value seen in ``fit``.
-    n_features_in_ : int
-        ``X.shape[1]``.
+    {fixed_attributes}
 
     See Also
     --------
