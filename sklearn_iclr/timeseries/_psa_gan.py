@@ -123,10 +123,10 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
     gan_loss : {"lsgan", "hinge", "wgan"}, default="lsgan"
         Adversarial loss. ``"wgan"`` relies on spectral normalisation for the
         Lipschitz constraint (no gradient penalty).
-    max_epochs : int, default=300
+    max_epochs : int, default=250
         Passes over the training windows. The default is sized for a data set
         of a few thousand windows: on TimeGAN's stock windows (3662 windows,
-        57 batches per epoch, about 17,000 adversarial steps) it meets both of
+        57 batches per epoch, about 14,000 adversarial steps) it meets both of
         TimeGAN's targets (see the User Guide). GANs need thousands of steps:
         on larger data sets fewer epochs give as many; on small ones raise it
         or lower ``batch_size``.
@@ -244,7 +244,7 @@ class PSAGANGenerator(TorchEstimatorMixin, BaseEstimator):
         fade_in=True,
         seasonal_periods=None,
         gan_loss="lsgan",
-        max_epochs=300,
+        max_epochs=250,
         batch_size=64,
         lr=5e-4,
         device="cpu",
