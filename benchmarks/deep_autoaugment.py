@@ -1,6 +1,6 @@
 """Deep AutoAugment (Zheng et al., ICLR 2022) in the low-data regime.
 
-A small CNN (``ImageCNN`` / ``SeriesCNN`` of ``sklearn_iclr.augmentation``)
+A small CNN (``SmallCNN`` of ``sklearn_iclr.augmentation``)
 is trained on a small training set with four augmentation policies over the
 same operations: none, ``RandAugment`` (uniform, 2 layers), ``TrivialAugment``
 (uniform, 1 layer) and the policy searched by ``DeepAutoAugment`` on the same

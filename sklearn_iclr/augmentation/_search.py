@@ -33,43 +33,31 @@ EPS = 1e-12
 # --------------------------------------------------------------------------
 
 
-class ImageCNN(nn.Module):
-    """Two 3×3 convolutions with batch norm, pooled to a 2×2 grid, linear head.
+class SmallCNN(nn.Module):
+    """Two convolutions with batch norm, pooled to a coarse grid, linear head.
 
-    The 2×2 pooling keeps coarse position (left from right, top from bottom),
-    which global pooling would lose and which flips and translations change.
+    Images (``n_dims=2``): 3×3 kernels, pooled to a 2×2 grid, which keeps
+    coarse position (left from right, top from bottom) that global pooling
+    would lose and that flips and translations change. Series (``n_dims=1``):
+    kernels of 5, pooled to 4 bins. Either way the head sees ``8 * width``
+    features.
     """
 
-    def __init__(self, n_channels=1, n_classes=2, width=16):
+    def __init__(self, n_dims, n_channels=1, n_classes=2, width=16):
         super().__init__()
+        conv, norm, pool = {
+            2: (nn.Conv2d, nn.BatchNorm2d, nn.AdaptiveAvgPool2d),
+            1: (nn.Conv1d, nn.BatchNorm1d, nn.AdaptiveAvgPool1d),
+        }[n_dims]
+        kernel = 3 if n_dims == 2 else 5
         self.features = nn.Sequential(
-            nn.Conv2d(n_channels, width, 3, padding=1),
-            nn.BatchNorm2d(width),
+            conv(n_channels, width, kernel, padding=kernel // 2),
+            norm(width),
             nn.ReLU(),
-            nn.Conv2d(width, 2 * width, 3, padding=1),
-            nn.BatchNorm2d(2 * width),
+            conv(width, 2 * width, kernel, padding=kernel // 2),
+            norm(2 * width),
             nn.ReLU(),
-            nn.AdaptiveAvgPool2d(2),
-        )
-        self.head = nn.Linear(8 * width, n_classes)
-
-    def forward(self, x):
-        return self.head(self.features(x).flatten(1))
-
-
-class SeriesCNN(nn.Module):
-    """Two 1-D convolutions (kernel 5) with batch norm, pooled to 4 bins."""
-
-    def __init__(self, n_channels=1, n_classes=2, width=16):
-        super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv1d(n_channels, width, 5, padding=2),
-            nn.BatchNorm1d(width),
-            nn.ReLU(),
-            nn.Conv1d(width, 2 * width, 5, padding=2),
-            nn.BatchNorm1d(2 * width),
-            nn.ReLU(),
-            nn.AdaptiveAvgPool1d(4),
+            pool(2 if n_dims == 2 else 4),
         )
         self.head = nn.Linear(8 * width, n_classes)
 
@@ -79,8 +67,8 @@ class SeriesCNN(nn.Module):
 
 def make_cnn(domain, n_channels, n_classes, width=16):
     """The default proxy network for ``"image"`` or ``"series"`` inputs."""
-    cls = ImageCNN if domain == "image" else SeriesCNN
-    return cls(n_channels=n_channels, n_classes=n_classes, width=width)
+    n_dims = 2 if domain == "image" else 1
+    return SmallCNN(n_dims, n_channels=n_channels, n_classes=n_classes, width=width)
 
 
 class AugmentedNet(skorch.NeuralNet):
