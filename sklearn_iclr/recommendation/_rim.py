@@ -67,6 +67,10 @@ class RecurrentIntensityRecommender(TorchEstimatorMixin, BaseEstimator):
         ``"last"`` trains the GRU on each user's last ``max_len + 1`` events
         (the released code); ``"all"`` also cuts the rest of longer histories
         into windows of that length, so that every event is a target once.
+        Use ``"all"`` when there are few users with long histories (a few
+        hundred, as in ml-latest-small): the GRU then learns from every
+        transition instead of one sequence per user, at the cost of longer
+        epochs.
     max_epochs : int, default=20
         GRU training epochs.
     lr : float, default=0.1
