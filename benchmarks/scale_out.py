@@ -13,6 +13,15 @@
   also fits in memory: then the largest difference of the dataset
   derivatives). The rows are drawn on the workers chunk by chunk, so the
   calling process never holds them.
+- ``scale_out_graph``: ``ColdBrewClassifier`` and
+  ``NeighborhoodPredictionEmbedder`` (GIANT) on ``make_planted_graph`` graphs
+  of growing size, one machine, each size in a fresh process: fit time,
+  predicting (or embedding) every node, peak memory, and the growth exponent
+  against the number of edges. For Cold Brew, predicting every node without
+  a graph runs the top-K virtual-neighbour search (exact below 50 000
+  reference nodes, approximate index above: ``neighbor_search="auto"``);
+  the exact search is also timed on a sample of 2 000 queries, and the two
+  searches' predictions compared there.
 
 Absolute times on a shared 2-core machine drift with its load; the ratios of
 one run are the figures to read.
@@ -21,10 +30,13 @@ Usage::
 
     python benchmarks/scale_out.py --preset quick
     python benchmarks/scale_out.py --preset paper
+    python benchmarks/scale_out.py --preset paper --tables scale_out_graph
 """
 
 import contextlib
+import json
 import logging
+import subprocess
 import sys
 import threading
 import time
@@ -40,7 +52,8 @@ PRESETS = {
     "quick": {
         "description": "each loop at a few seconds of work; DIVA on 2e5 x 100",
         "seeds": [0],
-        "tables": ["scale_out_parallel", "scale_out_diva"],
+        "tables": ["scale_out_parallel", "scale_out_diva", "scale_out_graph"],
+        "graphs": {"sizes": [3000, 10000], "epochs": 30, "giant_epochs": 2},
         "explainer": {"n_scenes": 400, "batch_size": 50, "n_permutations": 50},
         "data_oob": {"n_samples": 2000, "n_estimators": 800},
         "tmc": {"n_samples": 100, "n_permutations": 16},
@@ -53,9 +66,15 @@ PRESETS = {
         },
     },
     "paper": {
-        "description": "longer loops; DIVA on 1e6 x 100 (issue 31's preset)",
+        "description": "longer loops; DIVA on 1e6 x 100; Cold Brew and GIANT on "
+        "graphs of 1e4, 1e5, 1e6 nodes (issue 31's presets)",
         "seeds": [0],
-        "tables": ["scale_out_parallel", "scale_out_diva"],
+        "tables": ["scale_out_parallel", "scale_out_diva", "scale_out_graph"],
+        "graphs": {
+            "sizes": [10_000, 100_000, 1_000_000],
+            "epochs": 30,
+            "giant_epochs": 2,
+        },
         "explainer": {"n_scenes": 2000, "batch_size": 100, "n_permutations": 100},
         "data_oob": {"n_samples": 10000, "n_estimators": 800},
         "tmc": {"n_samples": 200, "n_permutations": 32},
@@ -369,7 +388,155 @@ def diva_table(config):
     )
 
 
-TABLES = {"scale_out_parallel": parallel_table, "scale_out_diva": diva_table}
+# ------------------------------------------------------------------- graphs
+EXACT_SAMPLE = 2000  # queries the exact search is timed (and compared) on
+
+
+def _graph_one(method, n, epochs, seed):
+    """One method on one planted graph of ``n`` nodes; run in a fresh process.
+
+    Everything is timed after a warm-up fit on a tiny graph (imports, torch's
+    and numba's one-time compilation are not the fit's).
+    """
+    from sklearn_iclr._torch import torch
+    from sklearn_iclr.datasets import make_planted_graph
+    from sklearn_iclr.graph import ColdBrewClassifier, NeighborhoodPredictionEmbedder
+
+    torch.set_num_threads(1)
+    w = make_planted_graph(300, random_state=1)
+    g = make_planted_graph(
+        n, n_communities=5, n_features=32, average_degree=10, random_state=seed
+    )
+    row = {"method": method, "n_nodes": n, "n_edges": int(g.adjacency.nnz // 2)}
+    if method == "giant":
+        NeighborhoodPredictionEmbedder(epochs_per_level=1, max_leaf_size=50).fit(
+            w.data, adjacency=w.adjacency
+        )
+        emb = NeighborhoodPredictionEmbedder(epochs_per_level=epochs, random_state=seed)
+        with measure() as m:
+            emb.fit(g.data, adjacency=g.adjacency)
+        with measure() as p:
+            emb.transform(g.data)
+        row.update(n_levels=len(emb.label_tree_))
+    else:
+        warm_y = w.target.copy()
+        warm_y[100:] = -1
+        for mode in ("exact", "approximate"):  # compiles the index's numba code
+            ColdBrewClassifier(
+                max_epochs=2, student_max_epochs=2, neighbor_search=mode
+            ).fit(w.data, warm_y, adjacency=w.adjacency).predict(w.data)
+        rng = np.random.RandomState(12345)
+        labelled = rng.choice(n, size=min(500, n // 2), replace=False)
+        y = np.full(n, -1)
+        y[labelled] = g.target[labelled]
+        clf = ColdBrewClassifier(
+            max_epochs=epochs,
+            student_max_epochs=epochs,
+            patience=None,
+            random_state=seed,
+        )
+        with measure() as m:
+            clf.fit(g.data, y, adjacency=g.adjacency)
+        with measure() as p:
+            pred = clf.predict(g.data)  # no graph: every node through the student
+        sample = rng.choice(n, size=min(EXACT_SAMPLE, n), replace=False)
+        index, clf._neighbor_index = clf._neighbor_index, None
+        start = time.perf_counter()
+        exact = clf.predict(g.data[sample])
+        exact_s = time.perf_counter() - start
+        clf._neighbor_index = index
+        unlabelled = y == -1
+        row.update(
+            neighbor_search=clf.neighbor_search_,
+            accuracy_unlabelled=float(
+                np.mean(pred[unlabelled] == g.target[unlabelled])
+            ),
+            exact_search_all_nodes_s=exact_s * n / len(sample),
+            agreement_with_exact=float(np.mean(exact == pred[sample])),
+        )
+    row.update(
+        fit_s=m.seconds,
+        fit_peak_increase_mb=m.peak_rss_increase_mb,
+        all_nodes_s=p.seconds,
+        all_nodes_peak_increase_mb=p.peak_rss_increase_mb,
+        peak_mb=max(m.peak_rss_mb, p.peak_rss_mb),
+    )
+    return row
+
+
+def _growth_exponents(rows):
+    """Slope of log(time) against log(edges) from each size to the next."""
+    for method in {r["method"] for r in rows}:
+        mine = sorted(
+            (r for r in rows if r["method"] == method), key=lambda r: r["n_edges"]
+        )
+        for prev, row in zip(mine[:-1], mine[1:]):
+            ratio = np.log(row["n_edges"] / prev["n_edges"])
+            for key in ("fit_s", "all_nodes_s"):
+                row[f"{key}_exponent"] = float(np.log(row[key] / prev[key]) / ratio)
+
+
+def graph_table(config):
+    cfg = config["graphs"]
+    here = str(Path(__file__).resolve().parent)
+    rows = []
+    for seed in config["seeds"]:
+        for n in cfg["sizes"]:
+            for method, epochs in (
+                ("cold_brew", cfg["epochs"]),
+                ("giant", cfg["giant_epochs"]),
+            ):
+                code = (
+                    f"import json, sys; sys.path.insert(0, {here!r}); "
+                    "import scale_out; print('RESULT' + json.dumps("
+                    f"scale_out._graph_one({method!r}, {n:d}, {epochs:d}, {seed:d})))"
+                )
+                out = subprocess.run(
+                    [sys.executable, "-c", code],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                row = json.loads(out.split("RESULT", 1)[1])
+                row.update(seed=seed, size=f"{n} nodes")
+                print(row, flush=True)
+                rows.append(row)
+    _growth_exponents(rows)
+    return Table(
+        rows,
+        by=("method", "size"),
+        metrics=(
+            "fit_s",
+            "all_nodes_s",
+            "peak_mb",
+            "fit_s_exponent",
+            "all_nodes_s_exponent",
+            "exact_search_all_nodes_s",
+            "agreement_with_exact",
+        ),
+        lower_is_better=("fit_s", "all_nodes_s", "peak_mb", "exact_search_all_nodes_s"),
+        title="Cold Brew and GIANT on one machine: time and memory to 1e6 nodes",
+        notes=(
+            "make_planted_graph(n, 5 communities, 32 features, average degree 10); "
+            "Cold Brew: 500 labelled nodes, `epochs` epochs for the teacher and each "
+            "student MLP without early stopping, neighbor_search='auto'; GIANT: "
+            "default tree, `giant_epochs` epochs per level. One torch thread, each "
+            "size and method in a fresh process. all_nodes_s: predict (Cold Brew, no "
+            "graph: the student and its top-K search) or transform (GIANT) on every "
+            "node. *_exponent: slope of log(seconds) against log(edges) from the "
+            "previous size (1 = linear). exact_search_all_nodes_s: the exact search "
+            f"timed on {EXACT_SAMPLE} queries and scaled to all nodes; "
+            "agreement_with_exact: equal predictions of the two searches there. "
+            "peak_mb: the process's peak resident memory (data included)."
+        ),
+    )
+
+
+TABLES = {
+    "scale_out_parallel": parallel_table,
+    "scale_out_diva": diva_table,
+    "scale_out_graph": graph_table,
+}
 
 if __name__ == "__main__":
     raise SystemExit(main(__doc__, PRESETS, TABLES))

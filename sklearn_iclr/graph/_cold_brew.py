@@ -16,6 +16,7 @@ from sklearn.metrics import accuracy_score
 
 from .._torch import nn, torch
 from ..utils._docstring import Substitution
+from ..utils._sklearn_compat import StrOptions
 from ._cold_brew_base import GRAPH_PARAMS, _BaseColdBrew
 from ._cold_brew_checks import _sizes, _unlabelled_mask
 from ._docs import (
@@ -26,6 +27,7 @@ from ._docs import (
     TEACHER_PARAMETERS,
 )
 from ._gcn import MixingHead
+from ._neighbors import InnerProductIndex, resolve_search
 
 _SUBSTITUTIONS = dict(
     teacher_parameters=TEACHER_PARAMETERS,
@@ -147,6 +149,16 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
     ----------
     {teacher_parameters}
     {student_parameters}
+    neighbor_search : {{"auto", "exact", "approximate"}}, default="auto"
+        How prediction without a graph finds the ``top_k`` virtual
+        neighbours among the reference nodes. ``"exact"`` scores every
+        reference node: time grows with queries x reference nodes, hours
+        for all nodes of a 10^6-node graph. ``"approximate"`` builds a
+        nearest-neighbour-descent index of the reference embeddings at fit
+        time (needs the ``ann`` extra, pynndescent) and scores only its
+        candidates, with a small chance of missing a true neighbour.
+        ``"auto"`` is exact below 50 000 reference nodes, approximate above
+        (exact, with a warning, if pynndescent is not installed).
     soft_labels : bool, default=True
         Also train MLP2 on the connected unlabelled nodes, with the teacher's
         class probabilities as targets (knowledge distillation of the
@@ -163,6 +175,9 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
         The trained student MLP2 (with the mixing weights).
     student_head_ : torch.nn.Module
         Float64 copy of MLP2 used for prediction.
+    neighbor_search_ : str
+        ``"exact"`` or ``"approximate"``: the search ``neighbor_search``
+        chose for this training graph.
     soft_label_index_ : ndarray of shape (n_soft,)
         Rows MLP2 learnt the teacher's class probabilities on: the connected
         unlabelled nodes (empty with ``soft_labels=False``); on graphs with
@@ -203,6 +218,7 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
     _parameter_constraints = {
         **_BaseColdBrew._parameter_constraints,
         "soft_labels": ["boolean"],
+        "neighbor_search": [StrOptions({"auto", "exact", "approximate"})],
     }
     __metadata_request__predict_proba = GRAPH_PARAMS
 
@@ -226,6 +242,7 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
         student_lr=0.01,
         student_max_epochs=300,
         top_k=3,
+        neighbor_search="auto",
         soft_labels=True,
         graph="knn",
         n_neighbors=10,
@@ -261,6 +278,7 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
             verbose=verbose,
             random_state=random_state,
         )
+        self.neighbor_search = neighbor_search
         self.soft_labels = soft_labels
 
     def _fit_head_stage(self, data):
@@ -304,6 +322,24 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
             valid=({"x": X32[val_idx], "e": E[n_fit:]}, y_enc[val_idx]),
         ).fit({"x": X32[rows[:n_fit]], "e": E[:n_fit]}, targets)
         self.student_head_ = copy.deepcopy(self.head_net_.module_).double().eval()
+        self._build_neighbor_index(data)
+
+    def _build_neighbor_index(self, data):
+        """The approximate search's index, built once here so that predict
+        stays read-only (and its cost is the fit's)."""
+        self.neighbor_search_ = resolve_search(
+            self.neighbor_search, len(self.reference_embeddings_)
+        )
+        self._neighbor_index = None
+        if self.neighbor_search_ == "approximate" and len(self.reference_index_) > 1:
+            if self.verbose:
+                print(
+                    f"[{type(self).__name__}] building the approximate neighbour "
+                    f"index of {len(self.reference_index_)} reference nodes"
+                )
+            self._neighbor_index = InnerProductIndex(
+                self.reference_embeddings_, random_state=data.rng.randint(2**31 - 1)
+            )
 
     def _student_e_hat(self, data, rows):
         """Out-of-sample ``e_hat`` of ``rows``, as MLP2 will see at prediction time.

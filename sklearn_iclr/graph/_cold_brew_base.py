@@ -449,7 +449,11 @@ class _BaseColdBrew(TorchEstimatorMixin, BaseEstimator):
         ex = None
         if exclude is not None:
             ex = torch.as_tensor(exclude, device=self.device_)
-        return virtual_neighbourhood(e_hat, reference, self.top_k, exclude=ex)
+        index = getattr(self, "_neighbor_index", None)
+        candidates = index.candidates if index is not None and ex is None else None
+        return virtual_neighbourhood(
+            e_hat, reference, self.top_k, exclude=ex, candidates=candidates
+        )
 
     def _validate_X(self, X):
         check_is_fitted(self)

@@ -259,7 +259,9 @@ class MixingHead(nn.Module):
         return h
 
 
-def virtual_neighbourhood(e_hat, reference, top_k, exclude=None, chunk_size=None):
+def virtual_neighbourhood(
+    e_hat, reference, top_k, exclude=None, chunk_size=None, candidates=None
+):
     """Cold Brew's virtual neighbourhood ``softmax(topK(e_hat R^T)) R``.
 
     Parameters
@@ -275,6 +277,10 @@ def virtual_neighbourhood(e_hat, reference, top_k, exclude=None, chunk_size=None
         the query is itself a reference node), or -1.
     chunk_size : int, optional
         Queries per chunk, so that the ``chunk x m`` score matrix stays small.
+    candidates : callable, optional
+        ``candidates(query_chunk, k)`` returns, per query, the reference rows
+        to score (an approximate index's); by default all ``m`` are scored.
+        Only without ``exclude``.
 
     Returns
     -------
@@ -287,7 +293,9 @@ def virtual_neighbourhood(e_hat, reference, top_k, exclude=None, chunk_size=None
         exclude = None  # nothing would be left to attend to
     k = max(1, min(int(top_k), m - (1 if exclude is not None else 0)))
     if chunk_size is None:
-        chunk_size = max(1, (1 << 22) // max(m, 1))
+        # Scored entries per chunk stay ~4M either way.
+        width = m if candidates is None else max(k, 16)
+        chunk_size = max(1, (1 << 22) // width)
     # The top-K search runs in float32 (half the time and memory of float64);
     # the attention weights of the chosen neighbours are exact dot products.
     reference32 = reference.float()
@@ -295,13 +303,24 @@ def virtual_neighbourhood(e_hat, reference, top_k, exclude=None, chunk_size=None
     for start in range(0, n, chunk_size):
         stop = min(n, start + chunk_size)
         query = e_hat[start:stop]
-        scores = query.float() @ reference32.T
-        if exclude is not None:
-            ex = exclude[start:stop]
-            rows = torch.nonzero(ex >= 0).ravel()
-            if len(rows):
-                scores[rows, ex[rows]] = float("-inf")
-        _, indices = torch.topk(scores, k, dim=1)
+        if candidates is not None:
+            # Only the index's candidates are scored; a -1 marks a slot the
+            # index could not fill.
+            rows = torch.as_tensor(
+                candidates(query.float().cpu().numpy(), k), device=reference.device
+            ).long()
+            scores = torch.einsum("nd,nkd->nk", query.float(), reference32[rows])
+            scores[rows < 0] = float("-inf")
+            _, best = torch.topk(scores, min(k, rows.shape[1]), dim=1)
+            indices = torch.gather(rows, 1, best)
+        else:
+            scores = query.float() @ reference32.T
+            if exclude is not None:
+                ex = exclude[start:stop]
+                rows = torch.nonzero(ex >= 0).ravel()
+                if len(rows):
+                    scores[rows, ex[rows]] = float("-inf")
+            _, indices = torch.topk(scores, k, dim=1)
         chosen = reference[indices]
         weights = torch.softmax(torch.einsum("nd,nkd->nk", query, chosen), dim=1)
         out.append(torch.einsum("nk,nkd->nd", weights, chosen))

@@ -29,8 +29,8 @@ def import_optional(module, extra):
     module : str
         Dotted module name, for example ``"sktime.datatypes"``.
     extra : str
-        The sklearn-iclr extra that installs it: ``"torch"``, ``"text"`` or
-        ``"timeseries"``.
+        The sklearn-iclr extra that installs it, for example ``"torch"``,
+        ``"text"``, ``"timeseries"``, ``"distributed"`` or ``"ann"``.
 
     Returns
     -------

@@ -702,3 +702,75 @@ def test_a_tiny_validation_split_is_not_made():
     y[:150] = g.target[:150]  # 15 validation nodes: split and early stopping
     clf.fit(g.data, y, adjacency=g.adjacency)
     assert "valid_acc" in clf.history_["teacher"][-1]
+
+
+# ------------------------------------------------- approximate top-K search
+
+
+def test_candidate_search_equals_the_exact_search_when_all_rows_are_candidates():
+    rng = np.random.RandomState(0)
+    query = torch.as_tensor(rng.normal(size=(300, 5)))
+    reference = torch.as_tensor(rng.normal(size=(40, 5)))
+
+    def every_row(chunk, k):
+        return np.tile(np.arange(40), (len(chunk), 1))
+
+    exact = virtual_neighbourhood(query, reference, 3)
+    via = virtual_neighbourhood(query, reference, 3, candidates=every_row)
+    np.testing.assert_allclose(via.numpy(), exact.numpy(), rtol=1e-12)
+
+
+def test_inner_product_index_finds_the_largest_inner_products():
+    pytest.importorskip("pynndescent")
+    from sklearn_iclr.graph._neighbors import InnerProductIndex
+
+    # norms spread over two orders of magnitude: the nearest rows in the
+    # Euclidean sense are then mostly not those of largest inner product, so
+    # a plain Euclidean index would fail this test
+    rng = np.random.RandomState(0)
+    directions = rng.normal(size=(3000, 8))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    reference = directions * rng.uniform(0.1, 10.0, size=(3000, 1))
+    queries = rng.normal(size=(200, 8))
+    exact = np.argsort(-(queries @ reference.T), axis=1)[:, :3]
+    euclidean = np.argsort(
+        ((queries[:, None, :] - reference[None]) ** 2).sum(-1), axis=1
+    )[:, :3]
+    assert np.mean([len(set(a) & set(b)) for a, b in zip(exact, euclidean)]) < 1.5
+    candidates = InnerProductIndex(reference, random_state=0).candidates(queries, 3)
+    recall = np.mean([len(set(a) & set(b)) / 3 for a, b in zip(exact, candidates)])
+    assert recall >= 0.9
+
+
+def test_approximate_search_predicts_like_the_exact_one(planted):
+    pytest.importorskip("pynndescent")
+    g, y = planted
+    fits = {
+        mode: ColdBrewClassifier(neighbor_search=mode, random_state=0, **FAST).fit(
+            g.data, y, adjacency=g.adjacency
+        )
+        for mode in ("exact", "approximate")
+    }
+    assert fits["exact"].neighbor_search_ == "exact"
+    assert fits["approximate"].neighbor_search_ == "approximate"
+    exact = fits["exact"].predict_proba(g.data)
+    approximate = fits["approximate"].predict_proba(g.data)
+    assert np.mean(exact.argmax(1) == approximate.argmax(1)) >= 0.98
+    # the index travels with the estimator and gives the same candidates
+    restored = pickle.loads(pickle.dumps(fits["approximate"]))
+    np.testing.assert_array_equal(restored.predict_proba(g.data), approximate)
+
+
+def test_auto_search_switches_on_the_reference_size(planted, monkeypatch):
+    from sklearn_iclr.graph import _neighbors
+
+    g, y = planted
+    clf = ColdBrewClassifier(random_state=0, **FAST).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    assert clf.neighbor_search_ == "exact"  # 200 nodes: far below the threshold
+    monkeypatch.setattr(_neighbors, "AUTO_APPROXIMATE_MIN_REFERENCE", 10)
+    monkeypatch.setattr(_neighbors, "_pynndescent_available", lambda: False)
+    with pytest.warns(UserWarning, match="sklearn-iclr\\[ann\\]"):
+        clf.fit(g.data, y, adjacency=g.adjacency)
+    assert clf.neighbor_search_ == "exact"
