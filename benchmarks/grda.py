@@ -146,23 +146,12 @@ def dg_table(config, name):
     )
 
 
-def _tpt_windows(data, months=6):
-    """(X, Y, state) windows: the previous ``months`` months -> the next."""
-    X, Y, state = [], [], []
-    n_months = data.shape[1]
-    for s, series in enumerate(data):
-        for t in range(n_months - 2 * months + 1):
-            X.append(series[t : t + months])
-            Y.append(series[t + months : t + 2 * months])
-            state.append(s)
-    return np.array(X), np.array(Y), np.array(state)
-
-
 def tpt_table(config):
     if data_home() is None:
         print("grda_tpt48: the shared data folder is absent; skipped.")
         return None
     from sklearn_iclr.datasets import load_tpt48
+    from sklearn_iclr.domain_adaptation._tour import monthly_windows
 
     tpt = load_tpt48()
     latitude, longitude = tpt.coordinates[:, 0], tpt.coordinates[:, 1]
@@ -174,7 +163,7 @@ def tpt_table(config):
         source_mask = np.isin(np.arange(48), source_states)
         mean = tpt.data[source_mask].mean()
         spread = tpt.data[source_mask].std()
-        X, Y, state = _tpt_windows((tpt.data - mean) / spread)
+        X, Y, state = monthly_windows((tpt.data - mean) / spread)
         source = source_mask[state]
         y_train = np.where(source[:, None], Y, np.nan)
         for seed in config["seeds"]:

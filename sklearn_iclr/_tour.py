@@ -3,7 +3,8 @@
 Each family registers its steps in ``sklearn_iclr/<family>/_tour.py`` as a
 module-level list ``STEPS`` of callables. A step takes ``fast`` (bool: smallest
 settings) and ``verbose`` (int), fits one estimator on bundled or generated
-data, and returns a :class:`TourResult`.
+data (or on a data set already in the data home, never downloading, with a
+fallback that says so), and returns a :class:`TourResult`.
 """
 
 # Authors: sklearn-iclr developers

@@ -332,3 +332,39 @@ def test_bad_hidden_sizes_is_a_clear_error():
     X, y, domain, chain = _rotating()
     with pytest.raises(ValueError, match="hidden_sizes"):
         GRDAClassifier(chain, hidden_sizes=()).fit(X, y, sample_domain=domain)
+
+
+# ------------------------------------------------------------------ the tour
+
+
+def test_tour_step_shows_grda_ahead_of_source_only_on_tpt48(shared_data):
+    from sklearn_iclr.domain_adaptation._tour import grda_step
+
+    result = grda_step(fast=True)
+    assert result.estimator == "GRDARegressor"
+    grda, source_only = (
+        float(part.split()[-1]) for part in result.headline.split(" (")[0].split(",")
+    )
+    assert grda < source_only
+
+
+def test_tour_step_falls_back_to_generated_domains_without_downloading(
+    tmp_path, monkeypatch
+):
+    from sklearn_iclr.domain_adaptation._tour import grda_step
+
+    monkeypatch.setenv("SKLEARN_ICLR_DATA", str(tmp_path))
+    result = grda_step(fast=True)
+    assert "not on this machine" in result.did
+    assert list(tmp_path.iterdir()) == []  # nothing fetched, nothing created
+
+
+def test_monthly_windows_cut_every_series_in_order():
+    from sklearn_iclr.domain_adaptation._tour import monthly_windows
+
+    series = np.arange(2 * 14, dtype=float).reshape(2, 14)
+    X, Y, row = monthly_windows(series, months=3)
+    assert X.shape == Y.shape == (2 * 9, 3)
+    np.testing.assert_array_equal(row, np.repeat([0, 1], 9))
+    np.testing.assert_array_equal(X[10], series[1, 1:4])
+    np.testing.assert_array_equal(Y[10], series[1, 4:7])
