@@ -10,6 +10,23 @@ import pytest
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").rglob("plot_*.py"))
 
 
+def _psa_gan_beats_its_references(out):
+    """Even in the fast setting, PSA-GAN is ahead of noise and shuffled days."""
+    scores = {}
+    for line in out.splitlines():
+        if ": Context-FID" in line:
+            name, rest = line.split(": Context-FID")
+            scores[name.strip()] = [float(v) for v in rest.split()[::2]]
+    assert set(scores) == {"PSA-GAN", "Gaussian noise", "shuffled real"}, out
+    for reference in ("Gaussian noise", "shuffled real"):
+        for ours, theirs in zip(scores["PSA-GAN"], scores[reference]):
+            assert ours < theirs, (reference, scores)
+
+
+# What an example must show, beyond running (lower-is-better metrics).
+OUTPUT_CHECKS = {"plot_psa_gan.py": _psa_gan_beats_its_references}
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_runs(path, tmp_path):
     env = {**os.environ, "SKLEARN_ICLR_FAST": "1", "MPLBACKEND": "Agg"}
@@ -22,3 +39,5 @@ def test_example_runs(path, tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    if path.name in OUTPUT_CHECKS:
+        OUTPUT_CHECKS[path.name](result.stdout)
