@@ -188,3 +188,103 @@ def test_results_page_renders_ours_beside_the_paper(harness, monkeypatch, tmp_pa
     assert "accuracy (paper)" in text
     assert "0.5 ± 0.71 (n=2)" in text  # ours: 0 and 1 over the two seeds
     assert "     - 1.5" in text  # the paper's figure beside it
+
+
+def _draws(seed):
+    """A seed's own random numbers, the thread counts it ran with, its process."""
+    import os
+    import time
+
+    import numpy as np
+    import torch
+    from threadpoolctl import threadpool_info
+
+    time.sleep(0.2 * (seed % 2 == 0))  # the even seeds finish last
+    blas = {info["num_threads"] for info in threadpool_info()}
+    draws = np.random.RandomState(seed).normal(size=3).tolist()
+    return {"seed": seed, "draws": draws, "torch": torch.get_num_threads()} | {
+        "blas": blas,
+        "pid": os.getpid(),
+    }
+
+
+def _without_pid(results):
+    return [{k: v for k, v in r.items() if k != "pid"} for r in results]
+
+
+def test_map_seeds_returns_the_same_results_in_seed_order(harness):
+    from joblib import parallel_backend
+
+    seeds = [3, 0, 2, 1]
+    alone = harness.map_seeds(_draws, seeds, n_jobs=1)
+    assert [r["seed"] for r in alone] == seeds
+    # one torch thread and one BLAS thread per task, in this process too
+    assert all(r["torch"] == 1 and r["blas"] <= {1} for r in alone)
+    two = harness.map_seeds(_draws, seeds, n_jobs=2)
+    assert _without_pid(two) == _without_pid(alone)
+    assert {r["pid"] for r in two} != {r["pid"] for r in alone}  # other processes
+    with parallel_backend("threading", n_jobs=2):
+        threads = harness.map_seeds(_draws, seeds)  # None: the --n-jobs of main
+    assert [r["seed"] for r in threads] == seeds
+    assert [r["draws"] for r in threads] == [r["draws"] for r in alone]
+
+
+def test_map_seeds_on_a_dask_cluster_gives_the_same_results(harness):
+    distributed = pytest.importorskip("distributed")
+    import logging
+    import warnings
+
+    from joblib import parallel_backend
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    try:
+        with distributed.Client(cluster), parallel_backend("dask"):
+            there = harness.map_seeds(_draws, [1, 0, 2], n_jobs=2)
+    finally:
+        cluster.close()
+    here = harness.map_seeds(_draws, [1, 0, 2], n_jobs=1)
+    assert _without_pid(there) == _without_pid(here)
+    assert not {r["pid"] for r in there} & {r["pid"] for r in here}
+
+
+def _parallel_tables(harness, seen):
+    def accuracy(config):
+        seen.append(harness.N_JOBS)
+        per_seed = harness.map_seeds(
+            lambda seed: [
+                {"model": "ours", "seed": seed, "accuracy": float(seed) + 0.5}
+            ],
+            config["seeds"],
+        )
+        rows = [row for rows in per_seed for row in rows]
+        return harness.Table(rows, by=("model",), metrics=("accuracy",))
+
+    return {"demo_accuracy": accuracy}
+
+
+def test_n_jobs_is_recorded_and_leaves_the_result_canonical(harness):
+    seen = []
+    tables = _parallel_tables(harness, seen)
+    path = harness.RESULTS / "quick" / "demo_accuracy.json"
+    harness.main("Demo.", PRESETS, tables, ["--preset", "quick"])
+    alone = json.loads(path.read_text())
+    # not refused like --set: the rows do not depend on it
+    harness.main("Demo.", PRESETS, tables, ["--preset", "quick", "--n-jobs", "2"])
+    two = json.loads(path.read_text())
+    assert seen == [1, 2]
+    assert harness.N_JOBS == 1  # restored after the run
+    assert (alone["provenance"]["n_jobs"], two["provenance"]["n_jobs"]) == (1, 2)
+    assert two["config"] == alone["config"] == PRESETS["quick"]
+    assert two["rows"] == alone["rows"]
+    assert two["summary"] == alone["summary"]
+    assert two["provenance"]["argv"][1:] == ["--preset", "quick", "--n-jobs", "2"]
+    with pytest.raises(SystemExit):
+        harness.main("Demo.", PRESETS, tables, ["--n-jobs", "0"])
