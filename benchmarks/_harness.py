@@ -40,15 +40,17 @@ Rules the harness enforces:
   part's provenance (``--merge`` merges again without running anything).
 
 Seeds in parallel: ``--n-jobs N`` runs the seeds of the tables that call
-:func:`map_seeds` as ``N`` joblib tasks at a time. The option is the harness's,
-not the preset's: ``main`` keeps it in the module-level ``N_JOBS`` for the
-duration of the run (``map_seeds(..., n_jobs=None)`` reads it) and records it in
-the provenance, never in ``config``, so ``check_presets``, ``--set`` and the
-merging of parts see the same configuration whatever ``N`` is, and a run with
-``--n-jobs 2`` is as canonical as one without: the rows are identical (each
-seed's task draws only from its own seed and runs on one thread), only the
-wall time and the timing columns measured beside other tasks change. Loops
-that exist to time something stay sequential.
+:func:`map_seeds` as ``N`` joblib tasks at a time (loky processes), and
+``--dask ADDRESS`` runs them on a Dask cluster (``local``: one started here).
+These options are the harness's, not the preset's: ``main`` sets the
+module-level ``N_JOBS`` for the duration of the run (:func:`seed_jobs`;
+``map_seeds(..., n_jobs=None)`` reads it) and records ``n_jobs`` and the joblib
+backend in the provenance, never in ``config``. So ``check_presets``, ``--set``
+and the merging of parts see the same configuration whatever ``N`` is, and a
+run with ``--n-jobs 2`` is as canonical as one without: the rows are identical
+(each seed's task draws only from its own seed and runs on one thread); only
+the wall time and the timing columns measured beside other tasks change.
+Loops that exist to time something stay sequential.
 """
 
 import argparse
@@ -90,7 +92,9 @@ SCRIPT = Path(sys.argv[0]).stem
 # Keys of a preset that the harness itself reads.
 RESERVED_KEYS = {"seeds", "tables", "description"}
 #: Tasks ``map_seeds`` runs at a time when not told: ``--n-jobs`` during ``main``.
-N_JOBS = 1
+#: ``None`` is joblib's default: 1, unless a ``joblib.parallel_backend`` block
+#: says otherwise (the Dask backend: every worker).
+N_JOBS = None
 
 
 @dataclass
@@ -492,10 +496,12 @@ def map_seeds(function, seeds, n_jobs=None):
     seeds : iterable of int
         The seeds, one task each.
     n_jobs : int, default=None
-        Tasks at a time, as joblib's ``n_jobs`` (``-1``: every processor);
-        ``None`` takes the ``--n-jobs`` of the running :func:`main` (1 outside
-        it). The backend is joblib's current one: loky processes, or the
-        cluster of a ``joblib.parallel_backend("dask")`` block.
+        Tasks at a time, as joblib's ``n_jobs`` (``-1``: every processor).
+        ``None`` takes the ``--n-jobs`` of the running :func:`main`, and
+        without one joblib's default: 1, or what an enclosing
+        ``joblib.parallel_backend`` block says. The backend is joblib's
+        current one: loky processes, or the cluster of a
+        ``joblib.parallel_backend("dask")`` block (``--dask``).
 
     Returns
     -------
@@ -517,7 +523,7 @@ def map_seeds(function, seeds, n_jobs=None):
 
     seeds = list(seeds)
     n_jobs = N_JOBS if n_jobs is None else n_jobs
-    if n_jobs != 1:
+    if n_jobs != 1 and len(seeds) > 1:
         _ship_by_value()
     return Parallel(n_jobs=n_jobs)(delayed(_one_task)(function, s) for s in seeds)
 
@@ -583,6 +589,45 @@ def _parse_set(items):
     return overrides
 
 
+@contextlib.contextmanager
+def dask_backend(address, n_workers=None):
+    """Run the block under joblib's ``"dask"`` backend.
+
+    ``address`` is a scheduler's (``tcp://host:8786``), or ``"local"`` for a
+    local cluster of ``n_workers`` (default 2) processes of one thread each,
+    closed at the end of the block.
+    """
+    import logging
+
+    import distributed
+    from joblib import parallel_backend
+
+    cluster = None
+    if address == "local":
+        cluster = distributed.LocalCluster(
+            n_workers=n_workers if n_workers and n_workers > 0 else 2,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    try:
+        with distributed.Client(cluster or address), parallel_backend("dask"):
+            yield
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _joblib_setting(n_jobs):
+    """The backend's name and the tasks ``map_seeds`` would run at a time."""
+    from joblib import effective_n_jobs
+    from joblib.parallel import get_active_backend
+
+    backend = type(get_active_backend()[0]).__name__
+    return backend.removesuffix("Backend"), effective_n_jobs(n_jobs)
+
+
 def _n_jobs(text):
     value = int(text)
     if value == 0:
@@ -625,10 +670,17 @@ def main(doc, presets, tables, argv=None):
     parser.add_argument(
         "--n-jobs",
         type=_n_jobs,
-        default=1,
         metavar="N",
-        help="run the seeds of a table as N joblib tasks at a time (-1: every "
-        "processor); the rows are identical, so the result stays canonical",
+        help="run the seeds of a table as N joblib tasks at a time (default 1; "
+        "-1: every processor); the rows are identical, so the result stays "
+        "canonical",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the seeds' tasks on a Dask cluster: its scheduler's address, "
+        "or 'local' for a local cluster of --n-jobs (default 2) one-thread "
+        "worker processes",
     )
     parser.add_argument(
         "--merge", action="store_true", help="merge the parts written so far"
@@ -669,48 +721,53 @@ def main(doc, presets, tables, argv=None):
         presets[args.preset]["seeds"]
     )
     out_dir = args.out or preset_dir
-    for name in selected:
-        started = _now()
-        start = time.perf_counter()
-        print(f"== {name} (preset {args.preset}, seeds {config['seeds']})")
-        with seed_jobs(args.n_jobs):
+    with contextlib.ExitStack() as stack:
+        if args.dask:
+            stack.enter_context(dask_backend(args.dask, args.n_jobs))
+        stack.enter_context(seed_jobs(args.n_jobs))
+        backend, n_jobs = _joblib_setting(args.n_jobs)
+        for name in selected:
+            started = _now()
+            start = time.perf_counter()
+            print(f"== {name} (preset {args.preset}, seeds {config['seeds']})")
             table = tables[name](config)
-        if table is None:
-            print(f"{name}: skipped (see the message above)")
-            continue
-        if table.plot is None:
-            table.plot = getattr(tables[name], "plot", None)
-        provenance = {
-            "argv": [script, *(sys.argv[1:] if argv is None else argv)],
-            "git_revision": revision,
-            "git_dirty": dirty,
-            "started": started,
-            "wall_seconds": round(time.perf_counter() - start, 1),
-            "n_jobs": args.n_jobs,
-            "machine": machine_info(),
-        }
-        print_table(_flat_summary(table), title=table.title)
-        if partial:
-            write_table(
-                Path(out_dir) / "parts",
-                _part_name(name, config["seeds"]),
-                table,
-                preset=args.preset,
-                config=config,
-                provenance=provenance,
-                plot=False,
-            )
-            if args.out is None:
-                merge_parts(preset_dir, name, presets, args.preset, tables)
-        else:
-            write_table(
-                out_dir,
-                name,
-                table,
-                preset=args.preset,
-                config=config,
-                provenance=provenance,
-            )
+            if table is None:
+                print(f"{name}: skipped (see the message above)")
+                continue
+            if table.plot is None:
+                table.plot = getattr(tables[name], "plot", None)
+            provenance = {
+                "argv": [script, *(sys.argv[1:] if argv is None else argv)],
+                "git_revision": revision,
+                "git_dirty": dirty,
+                "started": started,
+                "wall_seconds": round(time.perf_counter() - start, 1),
+                "n_jobs": n_jobs,
+                "joblib_backend": backend,
+                "machine": machine_info(),
+            }
+            print_table(_flat_summary(table), title=table.title)
+            if partial:
+                write_table(
+                    Path(out_dir) / "parts",
+                    _part_name(name, config["seeds"]),
+                    table,
+                    preset=args.preset,
+                    config=config,
+                    provenance=provenance,
+                    plot=False,
+                )
+                if args.out is None:
+                    merge_parts(preset_dir, name, presets, args.preset, tables)
+            else:
+                write_table(
+                    out_dir,
+                    name,
+                    table,
+                    preset=args.preset,
+                    config=config,
+                    provenance=provenance,
+                )
     return 0
 
 

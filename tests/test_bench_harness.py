@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -192,7 +193,6 @@ def test_results_page_renders_ours_beside_the_paper(harness, monkeypatch, tmp_pa
 
 def _draws(seed):
     """A seed's own random numbers, the thread counts it ran with, its process."""
-    import os
     import time
 
     import numpy as np
@@ -223,36 +223,34 @@ def test_map_seeds_returns_the_same_results_in_seed_order(harness):
     two = harness.map_seeds(_draws, seeds, n_jobs=2)
     assert _without_pid(two) == _without_pid(alone)
     assert {r["pid"] for r in two} != {r["pid"] for r in alone}  # other processes
+    # n_jobs=None: the --n-jobs of main, else what a joblib block says
     with parallel_backend("threading", n_jobs=2):
-        threads = harness.map_seeds(_draws, seeds)  # None: the --n-jobs of main
+        threads = harness.map_seeds(_draws, seeds)
     assert [r["seed"] for r in threads] == seeds
     assert [r["draws"] for r in threads] == [r["draws"] for r in alone]
 
 
-def test_map_seeds_on_a_dask_cluster_gives_the_same_results(harness):
-    distributed = pytest.importorskip("distributed")
-    import logging
-    import warnings
+def test_dask_option_runs_the_seeds_on_a_cluster_with_the_same_rows(harness):
+    pytest.importorskip("distributed")
 
-    from joblib import parallel_backend
+    def draws(config):
+        per_seed = harness.map_seeds(_draws, config["seeds"])
+        rows = [{"model": "draws", **r, "blas": sorted(r["blas"])} for r in per_seed]
+        return harness.Table(rows, by=("model",), metrics=("seed",))
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cluster = distributed.LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
-    try:
-        with distributed.Client(cluster), parallel_backend("dask"):
-            there = harness.map_seeds(_draws, [1, 0, 2], n_jobs=2)
-    finally:
-        cluster.close()
-    here = harness.map_seeds(_draws, [1, 0, 2], n_jobs=1)
-    assert _without_pid(there) == _without_pid(here)
-    assert not {r["pid"] for r in there} & {r["pid"] for r in here}
+    tables = {"demo_accuracy": draws}
+    path = harness.RUNS / "demo_accuracy.json"
+    argv = ["--out", str(harness.RUNS), "--preset", "paper"]
+    harness.main("Demo.", PRESETS, tables, argv)
+    here = json.loads(path.read_text())
+    harness.main("Demo.", PRESETS, tables, [*argv, "--dask", "local"])
+    there = json.loads(path.read_text())
+    assert _without_pid(there["rows"]) == _without_pid(here["rows"])
+    assert [r["seed"] for r in there["rows"]] == PRESETS["paper"]["seeds"]
+    assert {r["pid"] for r in here["rows"]} == {os.getpid()}
+    assert os.getpid() not in {r["pid"] for r in there["rows"]}
+    assert (here["provenance"]["n_jobs"], there["provenance"]["n_jobs"]) == (1, 2)
+    assert there["provenance"]["joblib_backend"] == "DaskDistributed"
 
 
 def _parallel_tables(harness, seen):
@@ -279,8 +277,8 @@ def test_n_jobs_is_recorded_and_leaves_the_result_canonical(harness):
     # not refused like --set: the rows do not depend on it
     harness.main("Demo.", PRESETS, tables, ["--preset", "quick", "--n-jobs", "2"])
     two = json.loads(path.read_text())
-    assert seen == [1, 2]
-    assert harness.N_JOBS == 1  # restored after the run
+    assert seen == [None, 2]  # None: joblib's default, one task at a time
+    assert harness.N_JOBS is None  # restored after the run
     assert (alone["provenance"]["n_jobs"], two["provenance"]["n_jobs"]) == (1, 2)
     assert two["config"] == alone["config"] == PRESETS["quick"]
     assert two["rows"] == alone["rows"]
