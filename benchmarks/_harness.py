@@ -594,18 +594,19 @@ def dask_backend(address, n_workers=None):
     """Run the block under joblib's ``"dask"`` backend.
 
     ``address`` is a scheduler's (``tcp://host:8786``), or ``"local"`` for a
-    local cluster of ``n_workers`` (default 2) processes of one thread each,
-    closed at the end of the block.
+    local cluster of ``n_workers`` (as joblib's ``n_jobs``: ``-1`` is every
+    processor; default 2) processes of one thread each, closed at the end of
+    the block. Within it, ``map_seeds(..., n_jobs=None)`` uses every worker.
     """
     import logging
 
     import distributed
-    from joblib import parallel_backend
+    from joblib import effective_n_jobs, parallel_backend
 
     cluster = None
     if address == "local":
         cluster = distributed.LocalCluster(
-            n_workers=n_workers if n_workers and n_workers > 0 else 2,
+            n_workers=2 if n_workers is None else effective_n_jobs(n_workers),
             processes=True,
             threads_per_worker=1,
             dashboard_address=None,
@@ -678,9 +679,9 @@ def main(doc, presets, tables, argv=None):
     parser.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="run the seeds' tasks on a Dask cluster: its scheduler's address, "
-        "or 'local' for a local cluster of --n-jobs (default 2) one-thread "
-        "worker processes",
+        help="run the seeds' tasks on every worker of a Dask cluster: its "
+        "scheduler's address, or 'local' for a local cluster of --n-jobs "
+        "(default 2) one-thread worker processes",
     )
     parser.add_argument(
         "--merge", action="store_true", help="merge the parts written so far"
@@ -723,9 +724,13 @@ def main(doc, presets, tables, argv=None):
     out_dir = args.out or preset_dir
     with contextlib.ExitStack() as stack:
         if args.dask:
+            # --n-jobs sizes a local cluster; the seeds then use every worker
+            # (joblib runs n_jobs=1 in this process, whatever the backend).
             stack.enter_context(dask_backend(args.dask, args.n_jobs))
-        stack.enter_context(seed_jobs(args.n_jobs))
-        backend, n_jobs = _joblib_setting(args.n_jobs)
+            stack.enter_context(seed_jobs(None))
+        else:
+            stack.enter_context(seed_jobs(args.n_jobs))
+        backend, n_jobs = _joblib_setting(N_JOBS)
         for name in selected:
             started = _now()
             start = time.perf_counter()
