@@ -38,6 +38,19 @@ Rules the harness enforces:
   ``results/<preset>/parts/<table>.seeds-0.json``; once the parts cover the
   preset's seeds the harness merges them into the canonical file, keeping each
   part's provenance (``--merge`` merges again without running anything).
+
+Seeds in parallel: ``--n-jobs N`` runs the seeds of the tables that call
+:func:`map_seeds` as ``N`` joblib tasks at a time (loky processes), and
+``--dask ADDRESS`` runs them on a Dask cluster (``local``: one started here).
+These options are the harness's, not the preset's: ``main`` sets the
+module-level ``N_JOBS`` for the duration of the run (:func:`seed_jobs`;
+``map_seeds(..., n_jobs=None)`` reads it) and records ``n_jobs`` and the joblib
+backend in the provenance, never in ``config``. So ``check_presets``, ``--set``
+and the merging of parts see the same configuration whatever ``N`` is, and a
+run with ``--n-jobs 2`` is as canonical as one without: the rows are identical
+(each seed's task draws only from its own seed and runs on one thread); only
+the wall time and the timing columns measured beside other tasks change.
+Loops that exist to time something stay sequential.
 """
 
 import argparse
@@ -78,6 +91,10 @@ _PACKAGES = (
 SCRIPT = Path(sys.argv[0]).stem
 # Keys of a preset that the harness itself reads.
 RESERVED_KEYS = {"seeds", "tables", "description"}
+#: Tasks ``map_seeds`` runs at a time when not told: ``--n-jobs`` during ``main``.
+#: ``None`` is joblib's default: 1, unless a ``joblib.parallel_backend`` block
+#: says otherwise (the Dask backend: every worker).
+N_JOBS = None
 
 
 @dataclass
@@ -462,6 +479,99 @@ def merge_parts(preset_dir, name, presets, preset, tables):
 
 
 # ---------------------------------------------------------------------------
+# Seeds in parallel
+# ---------------------------------------------------------------------------
+
+
+def map_seeds(function, seeds, n_jobs=None):
+    """``[function(seed) for seed in seeds]``, the seeds as joblib tasks.
+
+    Parameters
+    ----------
+    function : callable
+        ``function(seed) -> result``, self-contained: it may read what it
+        closes over but changes nothing outside (its prints are its progress).
+        It travels to the workers by pickling (cloudpickle: closures and the
+        script's own functions are fine).
+    seeds : iterable of int
+        The seeds, one task each.
+    n_jobs : int, default=None
+        Tasks at a time, as joblib's ``n_jobs`` (``-1``: every processor).
+        ``None`` takes the ``--n-jobs`` of the running :func:`main`, and
+        without one joblib's default: 1, or what an enclosing
+        ``joblib.parallel_backend`` block says. The backend is joblib's
+        current one: loky processes, or the cluster of a
+        ``joblib.parallel_backend("dask")`` block (``--dask``).
+
+    Returns
+    -------
+    results : list
+        One result per seed, in the order of ``seeds``, whatever order the
+        tasks finished in.
+
+    Notes
+    -----
+    Every task, in this process or a worker, runs with one torch intra-op
+    thread and one BLAS/OpenMP thread, so that ``n_jobs`` workers do not
+    oversubscribe the cores and a result does not depend on how many threads
+    summed it. The ``"threading"`` backend is not suitable for torch code:
+    :func:`sklearn_iclr._torch.seeded` seeds torch's process-wide generator,
+    which threads would share; use processes (loky, or Dask workers with one
+    thread each).
+    """
+    from joblib import Parallel, delayed
+
+    seeds = list(seeds)
+    n_jobs = N_JOBS if n_jobs is None else n_jobs
+    if n_jobs != 1 and len(seeds) > 1:
+        _ship_by_value()
+    return Parallel(n_jobs=n_jobs)(delayed(_one_task)(function, s) for s in seeds)
+
+
+@contextlib.contextmanager
+def seed_jobs(n_jobs):
+    """Within the block, ``map_seeds(..., n_jobs=None)`` runs ``n_jobs`` tasks."""
+    global N_JOBS
+    previous, N_JOBS = N_JOBS, n_jobs
+    try:
+        yield
+    finally:
+        N_JOBS = previous
+
+
+def _one_task(function, seed):
+    import importlib.util
+
+    from threadpoolctl import threadpool_limits
+
+    torch = None
+    if importlib.util.find_spec("torch") is not None:
+        import torch
+    previous = torch.get_num_threads() if torch is not None else None
+    try:
+        if torch is not None:
+            torch.set_num_threads(1)
+        with threadpool_limits(limits=1):
+            return function(seed)
+    finally:
+        if torch is not None:
+            torch.set_num_threads(previous)
+
+
+def _ship_by_value():
+    # A worker unpickles a task by importing the modules its functions come
+    # from; ``_harness`` is importable only with benchmarks/ on the path, which
+    # a Dask worker (or a loky worker started earlier) may lack. Pickled by
+    # value, the harness's functions travel with the task instead.
+    import cloudpickle
+
+    module = sys.modules.get(__name__)
+    if module is not None and getattr(module, "__file__", None) == __file__:
+        with contextlib.suppress(ValueError):
+            cloudpickle.register_pickle_by_value(module)
+
+
+# ---------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------
 
@@ -477,6 +587,53 @@ def _parse_set(items):
         except json.JSONDecodeError:
             overrides[key] = value
     return overrides
+
+
+@contextlib.contextmanager
+def dask_backend(address, n_workers=None):
+    """Run the block under joblib's ``"dask"`` backend.
+
+    ``address`` is a scheduler's (``tcp://host:8786``), or ``"local"`` for a
+    local cluster of ``n_workers`` (as joblib's ``n_jobs``: ``-1`` is every
+    processor; default 2) processes of one thread each, closed at the end of
+    the block. Within it, ``map_seeds(..., n_jobs=None)`` uses every worker.
+    """
+    import logging
+
+    import distributed
+    from joblib import effective_n_jobs, parallel_backend
+
+    cluster = None
+    if address == "local":
+        cluster = distributed.LocalCluster(
+            n_workers=2 if n_workers is None else effective_n_jobs(n_workers),
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    try:
+        with distributed.Client(cluster or address), parallel_backend("dask"):
+            yield
+    finally:
+        if cluster is not None:
+            cluster.close()
+
+
+def _joblib_setting(n_jobs):
+    """The backend's name and the tasks ``map_seeds`` would run at a time."""
+    from joblib import effective_n_jobs
+    from joblib.parallel import get_active_backend
+
+    backend = type(get_active_backend()[0]).__name__
+    return backend.removesuffix("Backend"), effective_n_jobs(n_jobs)
+
+
+def _n_jobs(text):
+    value = int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("--n-jobs must not be 0")
+    return value
 
 
 def main(doc, presets, tables, argv=None):
@@ -511,6 +668,21 @@ def main(doc, presets, tables, argv=None):
         help="override a preset key (JSON value); exploration only, needs --out",
     )
     parser.add_argument("--out", type=Path, help="write here instead of results/")
+    parser.add_argument(
+        "--n-jobs",
+        type=_n_jobs,
+        metavar="N",
+        help="run the seeds of a table as N joblib tasks at a time (default 1; "
+        "-1: every processor); the rows are identical, so the result stays "
+        "canonical",
+    )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the seeds' tasks on every worker of a Dask cluster: its "
+        "scheduler's address, or 'local' for a local cluster of --n-jobs "
+        "(default 2) one-thread worker processes",
+    )
     parser.add_argument(
         "--merge", action="store_true", help="merge the parts written so far"
     )
@@ -550,46 +722,57 @@ def main(doc, presets, tables, argv=None):
         presets[args.preset]["seeds"]
     )
     out_dir = args.out or preset_dir
-    for name in selected:
-        started = _now()
-        start = time.perf_counter()
-        print(f"== {name} (preset {args.preset}, seeds {config['seeds']})")
-        table = tables[name](config)
-        if table is None:
-            print(f"{name}: skipped (see the message above)")
-            continue
-        if table.plot is None:
-            table.plot = getattr(tables[name], "plot", None)
-        provenance = {
-            "argv": [script, *(sys.argv[1:] if argv is None else argv)],
-            "git_revision": revision,
-            "git_dirty": dirty,
-            "started": started,
-            "wall_seconds": round(time.perf_counter() - start, 1),
-            "machine": machine_info(),
-        }
-        print_table(_flat_summary(table), title=table.title)
-        if partial:
-            write_table(
-                Path(out_dir) / "parts",
-                _part_name(name, config["seeds"]),
-                table,
-                preset=args.preset,
-                config=config,
-                provenance=provenance,
-                plot=False,
-            )
-            if args.out is None:
-                merge_parts(preset_dir, name, presets, args.preset, tables)
+    with contextlib.ExitStack() as stack:
+        if args.dask:
+            # --n-jobs sizes a local cluster; the seeds then use every worker
+            # (joblib runs n_jobs=1 in this process, whatever the backend).
+            stack.enter_context(dask_backend(args.dask, args.n_jobs))
+            stack.enter_context(seed_jobs(None))
         else:
-            write_table(
-                out_dir,
-                name,
-                table,
-                preset=args.preset,
-                config=config,
-                provenance=provenance,
-            )
+            stack.enter_context(seed_jobs(args.n_jobs))
+        backend, n_jobs = _joblib_setting(N_JOBS)
+        for name in selected:
+            started = _now()
+            start = time.perf_counter()
+            print(f"== {name} (preset {args.preset}, seeds {config['seeds']})")
+            table = tables[name](config)
+            if table is None:
+                print(f"{name}: skipped (see the message above)")
+                continue
+            if table.plot is None:
+                table.plot = getattr(tables[name], "plot", None)
+            provenance = {
+                "argv": [script, *(sys.argv[1:] if argv is None else argv)],
+                "git_revision": revision,
+                "git_dirty": dirty,
+                "started": started,
+                "wall_seconds": round(time.perf_counter() - start, 1),
+                "n_jobs": n_jobs,
+                "joblib_backend": backend,
+                "machine": machine_info(),
+            }
+            print_table(_flat_summary(table), title=table.title)
+            if partial:
+                write_table(
+                    Path(out_dir) / "parts",
+                    _part_name(name, config["seeds"]),
+                    table,
+                    preset=args.preset,
+                    config=config,
+                    provenance=provenance,
+                    plot=False,
+                )
+                if args.out is None:
+                    merge_parts(preset_dir, name, presets, args.preset, tables)
+            else:
+                write_table(
+                    out_dir,
+                    name,
+                    table,
+                    preset=args.preset,
+                    config=config,
+                    provenance=provenance,
+                )
     return 0
 
 

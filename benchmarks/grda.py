@@ -27,6 +27,7 @@ Usage::
     python benchmarks/grda.py --preset paper
 """
 
+import functools
 import sys
 import time
 from pathlib import Path
@@ -34,7 +35,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import Table, data_home, main  # noqa: E402
+from _harness import Table, data_home, main, map_seeds  # noqa: E402
 
 PRESETS = {
     "quick": {
@@ -88,11 +89,13 @@ def dg_table(config, name):
         return None
     from sklearn_iclr.datasets import load_grda_toy
 
-    rows = []
     data = load_grda_toy(name)
     source = np.isin(data.sample_domain, data.source_domains)
     y = np.where(source, data.target, -1)
-    for seed in config["seeds"]:
+
+    def one_seed(seed):
+        # The seed's rows from the seed alone: a joblib task (``--n-jobs``).
+        seed_rows = []
         for kind in MODELS:
             est = _estimator(kind, config, seed, config["dg_epochs"], name)
             est.set_params(domain_graph=data.domain_graph)
@@ -103,7 +106,7 @@ def dg_table(config, name):
                 data.data[~source], sample_domain=data.sample_domain[~source]
             )
             acc = 100 * np.mean(pred == data.target[~source])
-            rows.append(
+            seed_rows.append(
                 {
                     "data": name.upper().replace("DG", "DG-"),
                     "model": kind,
@@ -113,6 +116,9 @@ def dg_table(config, name):
                 }
             )
             print(f"{name} seed {seed} {kind:12s} {acc:.2f}% ({seconds:.0f} s)")
+        return seed_rows
+
+    rows = [row for rows in map_seeds(one_seed, config["seeds"]) for row in rows]
     label = name.upper().replace("DG", "DG-")
     paper = [
         {"data": d, "model": m, "accuracy": a}
@@ -146,6 +152,33 @@ def dg_table(config, name):
     )
 
 
+def _tpt_seed(seed, *, config, split, data, domain_graph):
+    """One seed's TPT-48 rows (every model): a joblib task (``--n-jobs``)."""
+    X, Y, y_train, state, source = data
+    rows = []
+    for kind in MODELS:
+        est = _estimator(
+            kind, config, seed, config["tpt_epochs"], "tpt48", regression=True
+        )
+        est.set_params(domain_graph=domain_graph)
+        start = time.perf_counter()
+        est.fit(X, y_train, sample_domain=state)
+        seconds = time.perf_counter() - start
+        pred = est.predict(X[~source], sample_domain=state[~source])
+        mse = float(np.mean((pred - Y[~source]) ** 2))
+        rows.append(
+            {
+                "split": split,
+                "model": kind,
+                "seed": seed,
+                "mse": mse,
+                "fit_seconds": seconds,
+            }
+        )
+        print(f"TPT-48 {split} seed {seed} {kind:12s} MSE {mse:.3f}")
+    return rows
+
+
 def tpt_table(config):
     if data_home() is None:
         print("grda_tpt48: the shared data folder is absent; skipped.")
@@ -166,27 +199,14 @@ def tpt_table(config):
         X, Y, state = monthly_windows((tpt.data - mean) / spread)
         source = source_mask[state]
         y_train = np.where(source[:, None], Y, np.nan)
-        for seed in config["seeds"]:
-            for kind in MODELS:
-                est = _estimator(
-                    kind, config, seed, config["tpt_epochs"], "tpt48", regression=True
-                )
-                est.set_params(domain_graph=tpt.domain_graph)
-                start = time.perf_counter()
-                est.fit(X, y_train, sample_domain=state)
-                seconds = time.perf_counter() - start
-                pred = est.predict(X[~source], sample_domain=state[~source])
-                mse = float(np.mean((pred - Y[~source]) ** 2))
-                rows.append(
-                    {
-                        "split": split,
-                        "model": kind,
-                        "seed": seed,
-                        "mse": mse,
-                        "fit_seconds": seconds,
-                    }
-                )
-                print(f"TPT-48 {split} seed {seed} {kind:12s} MSE {mse:.3f}")
+        one_seed = functools.partial(
+            _tpt_seed,
+            config=config,
+            split=split,
+            data=(X, Y, y_train, state, source),
+            domain_graph=tpt.domain_graph,
+        )
+        rows += [row for part in map_seeds(one_seed, config["seeds"]) for row in part]
     paper = [
         {"split": s, "model": m, "mse": v}
         for s, figures in {

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import Table, data_home, main  # noqa: E402
+from _harness import Table, data_home, main, map_seeds  # noqa: E402
 
 # Heavy-tailed activity (gamma baselines, coefficient of variation 3) over a
 # period thirty windows long, and a half-sequential taste.
@@ -155,8 +155,10 @@ def run_protocol(
     )
 
     train, test = temporal_user_split(X, horizon=horizon)
-    rows = []
-    for seed in seeds:
+
+    def one_seed(seed):
+        # The seed's rows from the seed alone: a joblib task (``--n-jobs``).
+        rows = []
         fitted = {}
         for name, relevance, intensity in ROWS:
             start = time.perf_counter()
@@ -203,12 +205,17 @@ def run_protocol(
                 | {"fit_seconds": seconds}
             )
             print(f"{label} seed {seed} {kind:20s} {_fmt(rows[-1])} ({seconds:.0f} s)")
+        return rows, (len(est.users_), len(est.items_))
+
+    per_seed = map_seeds(one_seed, seeds)
+    rows = [row for seed_rows, _ in per_seed for row in seed_rows]
+    n_users, n_items = per_seed[-1][1]
     extra = {
         "n_train_events": len(train),
         "n_test_events": len(test),
         "n_test_users": int(len(np.unique(test[:, 0]))),
-        "n_users": int(len(est.users_)),
-        "n_items": int(len(est.items_)),
+        "n_users": int(n_users),
+        "n_items": int(n_items),
     }
     _check_targets(rows, label)
     return rows, extra

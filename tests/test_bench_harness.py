@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -188,3 +189,100 @@ def test_results_page_renders_ours_beside_the_paper(harness, monkeypatch, tmp_pa
     assert "accuracy (paper)" in text
     assert "0.5 ± 0.71 (n=2)" in text  # ours: 0 and 1 over the two seeds
     assert "     - 1.5" in text  # the paper's figure beside it
+
+
+def _draws(seed):
+    """A seed's own random numbers, the thread counts it ran with, its process."""
+    import time
+
+    import numpy as np
+    import torch
+    from threadpoolctl import threadpool_info
+
+    time.sleep(0.2 * (seed % 2 == 0))  # the even seeds finish last
+    blas = {info["num_threads"] for info in threadpool_info()}
+    draws = np.random.RandomState(seed).normal(size=3).tolist()
+    return {"seed": seed, "draws": draws, "torch": torch.get_num_threads()} | {
+        "blas": blas,
+        "pid": os.getpid(),
+    }
+
+
+def _without_pid(results):
+    return [{k: v for k, v in r.items() if k != "pid"} for r in results]
+
+
+def test_map_seeds_returns_the_same_results_in_seed_order(harness):
+    from joblib import parallel_backend
+
+    seeds = [3, 0, 2, 1]
+    alone = harness.map_seeds(_draws, seeds, n_jobs=1)
+    assert [r["seed"] for r in alone] == seeds
+    # one torch thread and one BLAS thread per task, in this process too
+    assert all(r["torch"] == 1 and r["blas"] <= {1} for r in alone)
+    two = harness.map_seeds(_draws, seeds, n_jobs=2)
+    assert _without_pid(two) == _without_pid(alone)
+    assert {r["pid"] for r in two} != {r["pid"] for r in alone}  # other processes
+    # n_jobs=None: the --n-jobs of main, else what a joblib block says
+    with parallel_backend("threading", n_jobs=2):
+        threads = harness.map_seeds(_draws, seeds)
+    assert [r["seed"] for r in threads] == seeds
+    assert [r["draws"] for r in threads] == [r["draws"] for r in alone]
+
+
+def test_dask_option_runs_the_seeds_on_a_cluster_with_the_same_rows(harness):
+    pytest.importorskip("distributed")
+
+    def draws(config):
+        per_seed = harness.map_seeds(_draws, config["seeds"])
+        rows = [{"model": "draws", **r, "blas": sorted(r["blas"])} for r in per_seed]
+        return harness.Table(rows, by=("model",), metrics=("seed",))
+
+    tables = {"demo_accuracy": draws}
+    path = harness.RUNS / "demo_accuracy.json"
+    argv = ["--out", str(harness.RUNS), "--preset", "paper"]
+    harness.main("Demo.", PRESETS, tables, argv)
+    here = json.loads(path.read_text())
+    harness.main("Demo.", PRESETS, tables, [*argv, "--dask", "local"])
+    there = json.loads(path.read_text())
+    assert _without_pid(there["rows"]) == _without_pid(here["rows"])
+    assert [r["seed"] for r in there["rows"]] == PRESETS["paper"]["seeds"]
+    assert {r["pid"] for r in here["rows"]} == {os.getpid()}
+    assert os.getpid() not in {r["pid"] for r in there["rows"]}
+    assert (here["provenance"]["n_jobs"], there["provenance"]["n_jobs"]) == (1, 2)
+    assert there["provenance"]["joblib_backend"] == "DaskDistributed"
+
+
+def _parallel_tables(harness, seen):
+    def accuracy(config):
+        seen.append(harness.N_JOBS)
+        per_seed = harness.map_seeds(
+            lambda seed: [
+                {"model": "ours", "seed": seed, "accuracy": float(seed) + 0.5}
+            ],
+            config["seeds"],
+        )
+        rows = [row for rows in per_seed for row in rows]
+        return harness.Table(rows, by=("model",), metrics=("accuracy",))
+
+    return {"demo_accuracy": accuracy}
+
+
+def test_n_jobs_is_recorded_and_leaves_the_result_canonical(harness):
+    seen = []
+    tables = _parallel_tables(harness, seen)
+    path = harness.RESULTS / "quick" / "demo_accuracy.json"
+    harness.main("Demo.", PRESETS, tables, ["--preset", "quick"])
+    alone = json.loads(path.read_text())
+    # not refused like --set: the rows do not depend on it
+    harness.main("Demo.", PRESETS, tables, ["--preset", "quick", "--n-jobs", "2"])
+    two = json.loads(path.read_text())
+    assert seen == [None, 2]  # None: joblib's default, one task at a time
+    assert harness.N_JOBS is None  # restored after the run
+    assert (alone["provenance"]["n_jobs"], two["provenance"]["n_jobs"]) == (1, 2)
+    assert two["config"] == alone["config"] == PRESETS["quick"]
+    assert two["rows"] == alone["rows"]
+    assert two["summary"] == alone["summary"]
+    assert two["provenance"]["argv"][1:] == ["--preset", "quick", "--n-jobs", "2"]
+    with pytest.raises(SystemExit):
+        harness.main("Demo.", PRESETS, tables, ["--n-jobs", "0"])

@@ -86,3 +86,35 @@ def test_autoreg_sampler_continues_real_series(bench, panel):
     sampler = bench.make_generator("autoreg", 16, {}, 0, 0, 8).fit(panel)
     fake = sampler.sample(20, random_state=1)
     assert fake.shape == (20, 1, 16) and np.isfinite(fake).all()
+
+
+def test_context_fid_seeds_in_parallel_give_the_same_rows(bench, shared_data):
+    """The Context-FID table's seeds as two joblib tasks: the same rows."""
+    harness = sys.modules["_harness"]
+    config = {
+        **bench.PRESETS["quick"],
+        "seeds": [0, 1],
+        "fid_datasets": ["exchange"],
+        "fid_models": ["psagan", "autoreg"],
+        "fid_epochs": 1,
+        "encoder_epochs": 1,
+        "max_series_len": 400,
+        "fid_stride": 16,
+        "hidden": 8,
+    }
+    tables = {}
+    for n_jobs in (1, 2):
+        with harness.seed_jobs(n_jobs):
+            tables[n_jobs] = bench.context_fid_table(config)
+
+    def scores(table):  # fit_s is a wall time, the rest must be equal
+        return [{k: v for k, v in r.items() if k != "fit_s"} for r in table.rows]
+
+    assert scores(tables[2]) == scores(tables[1])
+    assert [(r["model"], r["seed"]) for r in tables[2].rows] == [
+        ("real data", 0),
+        ("psagan", 0),
+        ("autoreg", 0),
+        ("psagan", 1),
+        ("autoreg", 1),
+    ]
