@@ -23,8 +23,22 @@ def _psa_gan_beats_its_references(out):
             assert ours < theirs, (reference, scores)
 
 
-# What an example must show, beyond running (lower-is-better metrics).
-OUTPUT_CHECKS = {"plot_psa_gan.py": _psa_gan_beats_its_references}
+def _deep_autoaugment_beats_its_references(out):
+    """The learned policy is ahead of no augmentation and TrivialAugment."""
+    accuracy = {
+        line.split(" test accuracy ")[0].strip(): float(line.split()[-1][:-1])
+        for line in out.splitlines()
+        if " test accuracy " in line
+    }
+    assert accuracy["DeepAutoAugment"] > accuracy["TrivialAugment"], accuracy
+    assert accuracy["DeepAutoAugment"] > accuracy["no augmentation"], accuracy
+
+
+# What an example must show, beyond running.
+OUTPUT_CHECKS = {
+    "plot_psa_gan.py": _psa_gan_beats_its_references,
+    "plot_deep_autoaugment.py": _deep_autoaugment_beats_its_references,
+}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])

@@ -22,8 +22,11 @@ def deep_autoaugment_step(fast=False, verbose=0):
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=0.1, stratify=y, random_state=0
     )
+    # One layer, as TrivialAugment applies one operation per image: the two
+    # policies then differ only in the learned distribution over options
+    # (with 2-3 layers DeepAA was level with TrivialAugment here, 94.9-95.5 %).
     search = DeepAutoAugment(
-        n_layers=2,
+        n_layers=1,
         proxy_epochs=5 if fast else 30,
         n_steps_per_layer=5 if fast else 60,
         random_state=0,
@@ -47,7 +50,7 @@ def deep_autoaugment_step(fast=False, verbose=0):
     return TourResult(
         estimator="DeepAutoAugment",
         did=(
-            f"searched a 2-layer policy over {len(search.operations_)} options on "
+            f"searched a 1-layer policy over {len(search.operations_)} options on "
             f"{len(X_train)} digits in {search.search_time_:.1f} s; an SVM trained "
             "on them plus 4 augmented copies"
         ),

@@ -165,3 +165,15 @@ def test_transform_refuses_another_image_size(fitted):
         fitted.transform(np.zeros((2, 9, 9)))
     with pytest.raises(ValueError, match=r"shape \(8, 7\)"):
         fitted.transform(np.zeros((2, 8, 7)))
+
+
+def test_tour_step_puts_the_learned_policy_ahead_of_its_baselines():
+    from sklearn_iclr.augmentation._tour import deep_autoaugment_step
+
+    headline = deep_autoaugment_step(fast=True).headline
+    accuracy = dict(
+        (part.strip().rsplit(" ", 1)[0], float(part.strip().rsplit(" ", 1)[1][:-1]))
+        for part in headline.removeprefix("test accuracy ").split(",")
+    )
+    assert accuracy["DeepAA"] > accuracy["TrivialAugment"], headline
+    assert accuracy["DeepAA"] > accuracy["no augmentation"], headline
