@@ -34,10 +34,21 @@ def _deep_autoaugment_beats_its_references(out):
     assert accuracy["DeepAutoAugment"] > accuracy["no augmentation"], accuracy
 
 
+def _grda_beats_source_only(out):
+    """On TPT-48's southern states GRDA's error is below the source-only one."""
+    mse = {
+        line.split(" MSE ")[0].strip(): float(line.split()[-1])
+        for line in out.splitlines()
+        if " MSE on the southern states " in line
+    }
+    assert mse["GRDA"] < mse["source-only"], mse
+
+
 # What an example must show, beyond running.
 OUTPUT_CHECKS = {
     "plot_psa_gan.py": _psa_gan_beats_its_references,
     "plot_deep_autoaugment.py": _deep_autoaugment_beats_its_references,
+    "plot_grda.py": _grda_beats_source_only,
 }
 
 

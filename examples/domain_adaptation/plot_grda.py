@@ -1,83 +1,85 @@
 """
-===========================================================
-Adapting along a graph of domains: GRDA, DANN, source-only
-===========================================================
+=======================================================================
+Adapting along a graph of US states: GRDA, DANN and source-only, TPT-48
+=======================================================================
 
-Domains on a half circle: in domain ``k`` the points are stretched along an
-angle ``theta_k`` and the class boundary turns with it, so a model fitted on
-a few labelled domains (the sources) is wrong on domains of distant angles.
-The domain graph joins domains of nearby angles.
+TPT-48 holds twelve years of monthly average temperatures of the 48
+contiguous US states. As in the GRDA paper, each state is a domain, bordering
+states are joined in the domain graph, the 24 northernmost states are
+labelled (the sources), and the task is to predict the next six months of a
+state from its previous six, in the 24 southern states, whose labels are
+never seen.
 
-:class:`~sklearn_iclr.domain_adaptation.GRDAClassifier` gets the graph; the
+:class:`~sklearn_iclr.domain_adaptation.GRDARegressor` gets the graph; the
 same class with ``discriminator="categorical"`` is DANN (every domain aligned
 with every other) and with ``discriminator="none"`` trains on the sources
-only. We compare their accuracy on the unlabelled domains, draw each one's
-decision boundary per domain, and colour the graph by GRDA's accuracy.
+only, the model a user would fit first. We compare their error on the
+southern states and colour the map of states by each model's error.
 """
 
 # %%
-# Data: generated domains with a graph
-# ------------------------------------
-import os
-
+# Data: windows of six months, a domain per state
+# -----------------------------------------------
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sklearn_iclr.domain_adaptation import (
-    GRDAClassifier,
-    plot_decision_boundary_per_domain,
-    plot_domain_graph,
-)
-from sklearn_iclr.domain_adaptation._samples import make_graph_domains
+from sklearn_iclr.datasets import load_tpt48
+from sklearn_iclr.domain_adaptation import GRDARegressor, plot_domain_graph
 
-FAST = os.environ.get("SKLEARN_ICLR_FAST") == "1"
+tpt = load_tpt48()  # data (48 states, 144 months), domain_graph, coordinates
+latitude, longitude = tpt.coordinates[:, 0], tpt.coordinates[:, 1]
+source_state = np.isin(np.arange(48), np.argsort(latitude)[::-1][:24])
 
-d = make_graph_domains(
-    n_domains=10, n_samples_per_domain=100, n_sources=4, random_state=0
-)
-source = np.isin(d.sample_domain, d.source_domains)
-y = np.where(source, d.target, -1)  # -1: an unlabelled (target) row
-print(f"sources: {d.source_domains.tolist()}, edges: {int(d.domain_graph.sum() // 2)}")
+# Standardise with the sources' statistics only: the targets' are unknown.
+mean, spread = tpt.data[source_state].mean(), tpt.data[source_state].std()
+series = (tpt.data - mean) / spread
+starts = range(series.shape[1] - 12 + 1)
+X = np.stack([series[:, t : t + 6] for t in starts], axis=1).reshape(-1, 6)
+Y = np.stack([series[:, t + 6 : t + 12] for t in starts], axis=1).reshape(-1, 6)
+state = np.repeat(np.arange(48), len(starts))  # the domain of each window
+source = source_state[state]
+y = np.where(source[:, None], Y, np.nan)  # NaN rows: unlabelled (target) states
+n_borders = int(tpt.domain_graph.sum() // 2)
+print(f"{len(X)} windows, {source.sum()} labelled; {n_borders} borders")
 
 # %%
 # Three models, one class
 # -----------------------
-epochs = 20 if FAST else 150
-models = {}
+# The same networks and settings; only the discriminator differs.
+errors = {}
 for name, kind in [("GRDA", "graph"), ("DANN", "categorical"), ("source-only", "none")]:
-    models[name] = GRDAClassifier(
-        d.domain_graph, discriminator=kind, max_epochs=epochs, random_state=0
-    ).fit(d.data, y, sample_domain=d.sample_domain)
-
-for name, clf in models.items():
-    pred = clf.predict(d.data[~source], sample_domain=d.sample_domain[~source])
-    print(f"{name:12s} target accuracy {100 * np.mean(pred == d.target[~source]):.1f}%")
-
-# %%
-# Decision boundary in every domain
-# ---------------------------------
-# Grey points are unlabelled rows; the black line is the predicted boundary.
-for name, clf in models.items():
-    axes = plot_decision_boundary_per_domain(
-        clf, d.data, y, d.sample_domain, n_cols=5, resolution=40 if FAST else 80
-    )
-    axes[0].figure.suptitle(name)
+    model = GRDARegressor(
+        tpt.domain_graph, discriminator=kind, max_epochs=20, random_state=0
+    ).fit(X, y, sample_domain=state)
+    squared = (model.predict(X, sample_domain=state) - Y) ** 2
+    errors[name] = np.array([squared[state == s].mean() for s in range(48)])
+    south = errors[name][~source_state].mean()
+    print(f"{name:12s} MSE on the southern states {south:.2f}")
 
 # %%
-# The graph, coloured by GRDA's accuracy per domain
+# GRDA's error is well below the source-only model's on the southern states.
+# DANN's is lower still in this run, but DANN is the unstable one: trained for
+# 100 epochs over five seeds (``benchmarks/grda.py``, table ``grda_tpt48``)
+# it diverged on some seeds while GRDA stayed the best of the three on
+# average. Adversarial training is sensitive to its length; check it on your
+# data with held-out labelled domains before trusting either.
+#
+# The map of states, coloured by each model's error
 # -------------------------------------------------
-pred = models["GRDA"].predict(d.data, sample_domain=d.sample_domain)
-accuracy = [
-    np.mean(pred[d.sample_domain == k] == d.target[d.sample_domain == k])
-    for k in range(len(d.domain_graph))
-]
-positions = np.column_stack([np.cos(d.domain_angle), np.sin(d.domain_angle)])
-plot_domain_graph(
-    d.domain_graph,
-    accuracy,
-    positions=positions,
-    vmin=0,
-    vmax=1,
-    colorbar_label="accuracy",
-)
+# Each state at its longitude and latitude; the sources are the upper half.
+fig, axes = plt.subplots(1, 3, figsize=(13, 3.4))
+top = max(errors[name][~source_state].max() for name in errors)
+for ax, (name, error) in zip(axes, errors.items()):
+    plot_domain_graph(
+        tpt.domain_graph,
+        error,
+        positions=np.column_stack([longitude, latitude]),
+        labels=tpt.states,
+        vmin=0,
+        vmax=top,
+        colorbar_label="MSE",
+        ax=ax,
+    )
+    ax.set_title(name)
+fig.tight_layout()
 plt.show()
