@@ -35,13 +35,19 @@ def _deep_autoaugment_beats_its_references(out):
 
 
 def _grda_beats_source_only(out):
-    """On TPT-48's southern states GRDA's error is below the source-only one."""
+    """GRDA is ahead of the source-only model on TPT-48 and on DG-15."""
     mse = {
         line.split(" MSE ")[0].strip(): float(line.split()[-1])
         for line in out.splitlines()
         if " MSE on the southern states " in line
     }
     assert mse["GRDA"] < mse["source-only"], mse
+    accuracy = {
+        line.split()[1]: float(line.split()[-1][:-1])
+        for line in out.splitlines()
+        if line.startswith("DG-15 ")
+    }
+    assert accuracy["GRDA"] > accuracy["source-only"], accuracy
 
 
 # What an example must show, beyond running.

@@ -14,17 +14,28 @@ never seen.
 same class with ``discriminator="categorical"`` is DANN (every domain aligned
 with every other) and with ``discriminator="none"`` trains on the sources
 only, the model a user would fit first. We compare their error on the
-southern states and colour the map of states by each model's error.
+southern states and colour the map of states by each model's error. Then,
+on the paper's synthetic DG-15 (15 domains on a circle, the class boundary
+turning with the angle), we draw each model's decision boundary per domain.
 """
 
 # %%
 # Data: windows of six months, a domain per state
 # -----------------------------------------------
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 
-from sklearn_iclr.datasets import load_tpt48
-from sklearn_iclr.domain_adaptation import GRDARegressor, plot_domain_graph
+from sklearn_iclr.datasets import load_grda_toy, load_tpt48
+from sklearn_iclr.domain_adaptation import (
+    GRDAClassifier,
+    GRDARegressor,
+    plot_decision_boundary_per_domain,
+    plot_domain_graph,
+)
+
+FAST = os.environ.get("SKLEARN_ICLR_FAST") == "1"
 
 tpt = load_tpt48()  # data (48 states, 144 months), domain_graph, coordinates
 latitude, longitude = tpt.coordinates[:, 0], tpt.coordinates[:, 1]
@@ -82,4 +93,40 @@ for ax, (name, error) in zip(axes, errors.items()):
     )
     ax.set_title(name)
 fig.tight_layout()
+
+# %%
+# Decision boundaries per domain on DG-15
+# ---------------------------------------
+# Six of the 15 domains are labelled, as in the authors' configuration; the
+# domain graph joins domains of nearby angles. ``lambda_adv=15`` is the
+# authors' lambda = 1 times the number of domains, as their code scales the
+# discriminator's loss. Grey points are unlabelled rows; the black line is the
+# predicted boundary.
+toy = load_grda_toy("dg15")
+labelled = np.isin(toy.sample_domain, toy.source_domains)
+y_toy = np.where(labelled, toy.target, -1)  # -1: an unlabelled (target) row
+for name, kind in [("GRDA", "graph"), ("DANN", "categorical"), ("source-only", "none")]:
+    clf = GRDAClassifier(
+        toy.domain_graph,
+        discriminator=kind,
+        lambda_adv=15.0,
+        max_epochs=60 if FAST else 100,
+        random_state=0,
+    ).fit(toy.data, y_toy, sample_domain=toy.sample_domain)
+    pred = clf.predict(toy.data[~labelled], sample_domain=toy.sample_domain[~labelled])
+    accuracy = 100 * np.mean(pred == toy.target[~labelled])
+    print(f"DG-15 {name:12s} target accuracy {accuracy:.1f}%")
+    axes = plot_decision_boundary_per_domain(
+        clf, toy.data, y_toy, toy.sample_domain, n_cols=5, resolution=30 if FAST else 80
+    )
+    axes[0].figure.suptitle(f"{name}: {accuracy:.0f}% on the unlabelled domains")
+
+# %%
+# GRDA is ahead of the source-only model here too, but far from the paper's
+# 84 % on DG-15: the domains at the far end of the circle, whose boundary is
+# flipped relative to the sources, stay wrong. DANN is well ahead in this
+# run; across seeds it varies widely (``grda_dg15`` on the results page:
+# 51 +- 15 % over five seeds with the paper's settings). The user guide says
+# what we measured about why GRDA falls short here: its graph discriminator
+# settles at chance.
 plt.show()
