@@ -12,6 +12,7 @@ the examples and the quick tour.
 from ._base import get_data_home
 from ._domains import load_grda_toy, load_tpt48
 from ._eth_ucy import load_eth_ucy, load_eth_ucy_file
+from ._graph_domains import make_graph_domains
 from ._hawkes_events import make_hawkes_events
 from ._planetoid import load_planetoid
 from ._planted_graph import make_planted_graph
@@ -34,6 +35,7 @@ __all__ = [
     "load_stock",
     "load_sts_benchmark",
     "load_tpt48",
+    "make_graph_domains",
     "make_hawkes_events",
     "make_pedestrian_scenes",
     "make_planted_graph",

@@ -74,8 +74,8 @@ def _tpt48_north_to_south(fast, verbose, tpt):
 
 
 def _generated_domains(fast, verbose):
+    from ..datasets import make_graph_domains
     from ._grda import GRDAClassifier
-    from ._samples import make_graph_domains
 
     d = make_graph_domains(
         n_domains=10,

@@ -5,7 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_iclr.datasets import load_grda_toy, load_movielens_small, load_tpt48
+from sklearn_iclr.datasets import (
+    load_grda_toy,
+    load_movielens_small,
+    load_tpt48,
+    make_graph_domains,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,3 +69,27 @@ def test_movielens_small(data_home):
 def test_missing_files_name_path_and_source(tmp_path, loader):
     with pytest.raises(FileNotFoundError, match="raw.githubusercontent.com"):
         loader(data_home=tmp_path, download_if_missing=False)
+
+
+def test_make_graph_domains_is_seeded_and_shaped_like_dg15():
+    a = make_graph_domains(12, 30, n_sources=4, random_state=0)
+    b = make_graph_domains(12, 30, n_sources=4, random_state=0)
+    for key in ("data", "target", "domain_graph", "source_domains"):
+        np.testing.assert_array_equal(a[key], b[key])
+    assert a.data.shape == (360, 2)
+    np.testing.assert_array_equal(a.sample_domain, np.repeat(np.arange(12), 30))
+    graph = a.domain_graph
+    np.testing.assert_array_equal(graph, graph.T)
+    assert np.all(np.diag(graph) == 0)
+    assert np.all(np.diag(graph, k=1) == 1)  # consecutive angles always joined
+    assert len(a.source_domains) == 4 and a.source_domains.max() < 6
+    # a binary problem in every draw
+    assert set(np.unique(a.target)) == {0, 1}
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"n_domains": 1}, {"n_samples_per_domain": 0}, {"edge_scale": 0.0}]
+)
+def test_make_graph_domains_rejects_bad_parameters(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        make_graph_domains(**kwargs)

@@ -7,12 +7,12 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from sklearn_iclr.datasets import make_graph_domains  # noqa: E402
 from sklearn_iclr.domain_adaptation import (  # noqa: E402
     GRDAClassifier,
     plot_decision_boundary_per_domain,
     plot_domain_graph,
 )
-from sklearn_iclr.domain_adaptation._samples import make_graph_domains  # noqa: E402
 
 
 def test_generator_is_seeded_and_graph_is_symmetric():
