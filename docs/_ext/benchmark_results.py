@@ -53,10 +53,13 @@ def _escape(text):
 
 
 def _prose(text):
-    """Text from a result file, safe as reST (``name_`` is not a link)."""
+    """Text from a result file, safe as reST (``name_`` is not a link, and
+    ``*`` is a literal star, as in ``*_exponent``, not emphasis)."""
     parts = re.split(r"(``.*?``)", text)  # leave inline literals alone
     return "".join(
-        part if i % 2 else re.sub(r"(?<=\w)_(?=\W|$)", r"\\_", part)
+        part
+        if i % 2
+        else re.sub(r"(?<=\w)_(?=\W|$)", r"\\_", part).replace("*", r"\*")
         for i, part in enumerate(parts)
     )
 
