@@ -56,12 +56,11 @@ def _prose(text):
     """Text from a result file, safe as reST (``name_`` is not a link, and
     ``*`` is a literal star, as in ``*_exponent``, not emphasis)."""
     parts = re.split(r"(``.*?``)", text)  # leave inline literals alone
-    return "".join(
-        part
-        if i % 2
-        else re.sub(r"(?<=\w)_(?=\W|$)", r"\\_", part).replace("*", r"\*")
-        for i, part in enumerate(parts)
-    )
+    return "".join(part if i % 2 else _escape(part) for i, part in enumerate(parts))
+
+
+def _escape(part):
+    return re.sub(r"(?<=\w)_(?=\W|$)", r"\\_", part).replace("*", r"\*")
 
 
 def render_table(doc):
