@@ -77,6 +77,9 @@ class DeepAutoAugment(BaseAugmenter):
         From the second layer on, rank options by the mean minus the
         standard deviation of their importance over the samples (which
         carry different draws of the earlier layers), as the paper does.
+        ``False`` ranks by the mean alone: for a user who wants options that
+        help on average even when they hurt some images, or who searches
+        with few samples per step, where the standard deviation is noisy.
     device : {"auto", "cpu", "cuda"}, default="cpu"
         Where the proxy trains and the search runs.
     verbose : int, default=0

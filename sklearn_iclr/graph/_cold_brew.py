@@ -327,15 +327,14 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
     def _build_neighbor_index(self, data):
         """The approximate search's index, built once here so that predict
         stays read-only (and its cost is the fit's)."""
-        self.neighbor_search_ = resolve_search(
-            self.neighbor_search, len(self.reference_embeddings_)
-        )
+        n_reference = len(self.reference_embeddings_)
+        self.neighbor_search_ = resolve_search(self.neighbor_search, n_reference)
         self._neighbor_index = None
-        if self.neighbor_search_ == "approximate" and len(self.reference_index_) > 1:
+        if self.neighbor_search_ == "approximate" and n_reference > 1:
             if self.verbose:
                 print(
                     f"[{type(self).__name__}] building the approximate neighbour "
-                    f"index of {len(self.reference_index_)} reference nodes"
+                    f"index of {n_reference} reference nodes"
                 )
             self._neighbor_index = InnerProductIndex(
                 self.reference_embeddings_, random_state=data.rng.randint(2**31 - 1)
