@@ -18,7 +18,7 @@
   of growing size, one machine, each size in a fresh process: fit time,
   predicting (or embedding) every node, peak memory, and the growth exponent
   against the number of edges. For Cold Brew, predicting every node without
-  a graph runs the top-K virtual-neighbour search (exact below 50 000
+  a graph runs the top-K virtual-neighbour search (exact below 200 000
   reference nodes, approximate index above: ``neighbor_search="auto"``);
   the exact search is also timed on a sample of 2 000 queries, and the two
   searches' predictions compared there.

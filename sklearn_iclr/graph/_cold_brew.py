@@ -157,7 +157,7 @@ class ColdBrewClassifier(ClassifierMixin, _BaseColdBrew):
         nearest-neighbour-descent index of the reference embeddings at fit
         time (needs the ``ann`` extra, pynndescent) and scores only its
         candidates, with a small chance of missing a true neighbour.
-        ``"auto"`` is exact below 50 000 reference nodes, approximate above
+        ``"auto"`` is exact below 200 000 reference nodes, approximate above
         (exact, with a warning, if pynndescent is not installed).
     soft_labels : bool, default=True
         Also train MLP2 on the connected unlabelled nodes, with the teacher's

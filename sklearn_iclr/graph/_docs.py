@@ -36,8 +36,11 @@ TEACHER_PARAMETERS = """
     patience : int or None, default=50
         Early stopping on the **validation accuracy** (of the teacher and of
         every student classifier): stop after ``patience`` epochs without
-        improvement and keep the best weights. ``None`` runs all epochs.
-        Only the validation nodes are used, never test nodes."""
+        improvement and keep the best weights. The distillation (MLP1, a
+        regression with no validation set) stops instead when its training
+        loss has not improved by 1 % in 20 epochs. ``None`` runs all epochs
+        of every stage. Only the validation nodes are used, never test
+        nodes."""
 
 STUDENT_PARAMETERS = """
     student_hidden_sizes : tuple or list of int, default=(128,)

@@ -32,9 +32,14 @@ from ..utils._optional import import_optional
 __all__ = ["AUTO_APPROXIMATE_MIN_REFERENCE", "InnerProductIndex", "resolve_search"]
 
 # Below this many reference nodes the exact search is faster than building an
-# index (measured in benchmarks/scale_out.py: at 10^5 nodes the exact search
-# of all nodes takes minutes, the index seconds).
-AUTO_APPROXIMATE_MIN_REFERENCE = 50_000
+# index, even to predict every node. Measured on one core: at 8 x 10^4
+# reference nodes (a 10^5-node graph) the exact search of all 10^5 nodes took
+# 24 s (benchmarks/scale_out.py), building the index 42 s in a fresh process
+# (13 s of it once numba has compiled pynndescent) plus 0.3 ms a query; the
+# exact search grows with the square of the nodes, so the index pays off
+# from about 1.5 x 10^5 reference nodes, and by far at 10^6 (721 s against
+# an estimated 9868 s).
+AUTO_APPROXIMATE_MIN_REFERENCE = 200_000
 # Candidates per query and the search's slack. On the embeddings of a
 # 10^5-node planted graph these held 98 % of the exact top-3 (93 % with
 # epsilon 0.2, 99.6 % with 30 candidates at 2x the time), at 0.14 ms a query;
