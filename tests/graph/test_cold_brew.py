@@ -774,3 +774,18 @@ def test_auto_search_switches_on_the_reference_size(planted, monkeypatch):
     with pytest.warns(UserWarning, match="sklearn-iclr\\[ann\\]"):
         clf.fit(g.data, y, adjacency=g.adjacency)
     assert clf.neighbor_search_ == "exact"
+
+
+def test_distillation_stops_on_a_loss_plateau(planted):
+    # MLP1 has no validation set: it stops when its training loss stalls,
+    # and runs every epoch when early stopping is off.
+    g, y = planted
+    params = dict(hidden_sizes=(16,), max_epochs=20, student_max_epochs=400)
+    clf = ColdBrewClassifier(random_state=0, **params).fit(
+        g.data, y, adjacency=g.adjacency
+    )
+    losses = [epoch["train_loss"] for epoch in clf.history_["distill"]]
+    assert len(losses) < 400
+    assert losses[-1] < losses[0]
+    clf.set_params(patience=None).fit(g.data, y, adjacency=g.adjacency)
+    assert len(clf.history_["distill"]) == 400
