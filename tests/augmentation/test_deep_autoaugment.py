@@ -102,6 +102,15 @@ def test_estimator_pickles(digits, fitted):
     np.testing.assert_array_equal(again.transform(X[:5]), fitted.transform(X[:5]))
 
 
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no cuda device")
+def test_cuda_search_transforms_and_pickles(digits):
+    X, y = digits
+    daa = DeepAutoAugment(**TINY, device="cuda", random_state=0).fit(X, y)
+    np.testing.assert_allclose(daa.policy_.sum(axis=1), 1.0)
+    out = pickle.loads(pickle.dumps(daa)).transform(X[:5])
+    assert out.shape == X[:5].shape and np.isfinite(out).all()
+
+
 def test_custom_proxy(digits):
     X, y = digits
 
