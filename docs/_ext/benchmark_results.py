@@ -49,17 +49,20 @@ def _cell(stat):
 
 
 def _escape(text):
-    return _prose(str(text).replace("|", "\\|").replace("*", "\\*"))
+    """A table cell: ``|`` escaped, then as prose."""
+    return _prose(str(text).replace("|", "\\|"))
 
 
 def _prose(text):
     """Text from a result file, safe as reST (``name_`` is not a link, and
     ``*`` is a literal star, as in ``*_exponent``, not emphasis)."""
     parts = re.split(r"(``.*?``)", text)  # leave inline literals alone
-    return "".join(part if i % 2 else _escape(part) for i, part in enumerate(parts))
+    return "".join(
+        part if i % 2 else _escape_markup(part) for i, part in enumerate(parts)
+    )
 
 
-def _escape(part):
+def _escape_markup(part):
     return re.sub(r"(?<=\w)_(?=\W|$)", r"\\_", part).replace("*", r"\*")
 
 
