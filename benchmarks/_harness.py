@@ -36,8 +36,11 @@ Rules the harness enforces:
   presets) cannot overwrite a paper result.
 - A long preset may run in parts: ``--seeds 0`` runs seed 0 alone and writes
   ``results/<preset>/parts/<table>.seeds-0.json``; once the parts cover the
-  preset's seeds the harness merges them into the canonical file, keeping each
-  part's provenance (``--merge`` merges again without running anything).
+  preset's seeds the harness merges them into the canonical file, which keeps
+  each part's rows, ``extra`` and provenance, and deletes the part files (``--merge``
+  merges what is there without running anything). Rerunning some seeds of a
+  merged table later takes the other seeds' parts back out of the canonical
+  file, so one seed can be redone without redoing the others.
 
 Seeds in parallel: ``--n-jobs N`` runs the seeds of the tables that call
 :func:`map_seeds` as ``N`` joblib tasks at a time (loky processes), and
@@ -421,17 +424,63 @@ def _part_name(name, seeds):
     return f"{name}.seeds-{'-'.join(str(s) for s in seeds)}"
 
 
+def _parts_of_canonical(path, expected):
+    """The part documents a merged canonical file carries, or ``[]``.
+
+    A merged file keeps every part's seeds and provenance (``provenance.parts``),
+    its ``extra`` (``extra.parts_extra``, same order) and its rows (each with
+    its ``seed``), so the parts can be rebuilt from it alone. A canonical file
+    of one whole run, or of another configuration, yields nothing.
+    """
+    if not path.exists():
+        return []
+    merged = json.loads(path.read_text())
+    parts = merged["provenance"].get("parts")
+    config = {k: v for k, v in merged["config"].items() if k != "seeds"}
+    if not parts:
+        return []
+    if config != expected:
+        print(
+            f"{path.stem}: the canonical file ran another configuration; "
+            "its seeds are not reused"
+        )
+        return []
+    extras = merged["extra"].get("parts_extra", [None] * len(parts))
+    head = {k: merged[k] for k in _TABLE_KEYS}
+    documents = []
+    for part, extra in zip(parts, extras):
+        provenance = {k: v for k, v in part.items() if k != "seeds"}
+        seeds = part["seeds"]
+        documents.append(
+            {
+                **head,
+                "config": {**merged["config"], "seeds": seeds},
+                "rows": [r for r in merged["rows"] if r["seed"] in seeds],
+                "extra": extra,
+                "provenance": provenance,
+            }
+        )
+    return documents
+
+
+_TABLE_KEYS = ("by", "metrics", "paper", "title", "notes", "lower_is_better")
+
+
 def merge_parts(preset_dir, name, presets, preset, tables):
     """Merge the parts of one table when they cover the preset's seeds.
+
+    The parts are the files under ``<preset_dir>/parts/`` and, for seeds no
+    such file covers, the parts kept in an earlier merged canonical file (a
+    part of it that overlaps a newer file keeps only its other seeds). Once
+    they cover the preset's seeds, the canonical file is written and the part
+    files are deleted: it holds their rows, ``extra`` and provenance.
 
     Returns the canonical JSON path, or ``None`` while seeds are missing.
     The parts must have run the same configuration apart from ``seeds``.
     """
     parts_dir = Path(preset_dir) / "parts"
-    documents = [
-        json.loads(p.read_text())
-        for p in sorted(parts_dir.glob(f"{name}.seeds-*.json"))
-    ]
+    files = sorted(parts_dir.glob(f"{name}.seeds-*.json"))
+    documents = [json.loads(p.read_text()) for p in files]
     if not documents:
         return None
     wanted = list(presets[preset]["seeds"])
@@ -447,10 +496,19 @@ def merge_parts(preset_dir, name, presets, preset, tables):
         seen += doc["config"]["seeds"]
     if len(seen) != len(set(seen)):
         raise ValueError(f"{name}: parts overlap in seeds {sorted(seen)}")
+    canonical = Path(preset_dir) / f"{name}.json"
+    for old in _parts_of_canonical(canonical, expected):
+        kept = [s for s in old["config"]["seeds"] if s not in seen]
+        if kept:
+            old["config"]["seeds"] = kept
+            old["rows"] = [r for r in old["rows"] if r["seed"] in kept]
+            documents.append(old)
+            seen += kept
     if sorted(seen) != sorted(wanted):
         missing = sorted(set(wanted) - set(seen))
         print(f"{name}: parts so far cover seeds {sorted(seen)}; missing {missing}")
         return None
+    documents.sort(key=lambda doc: min(doc["config"]["seeds"]))
     first = documents[0]
     rows = [row for doc in documents for row in doc["rows"]]
     table = Table(
@@ -473,9 +531,15 @@ def merge_parts(preset_dir, name, presets, preset, tables):
         ],
     }
     config = resolve(presets, preset)
-    return write_table(
+    path = write_table(
         preset_dir, name, table, preset=preset, config=config, provenance=provenance
     )
+    # The canonical file now carries everything the parts held.
+    for file in files:
+        file.unlink()
+    with contextlib.suppress(OSError):
+        parts_dir.rmdir()  # only when no other table's parts remain
+    return path
 
 
 # ---------------------------------------------------------------------------

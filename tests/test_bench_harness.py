@@ -134,6 +134,27 @@ def test_parts_merge_once_they_cover_the_preset_seeds(harness):
     assert merged["summary"] == whole.summary()
     assert [p["seeds"] for p in merged["provenance"]["parts"]] == [[0, 1], [2]]
     assert merged["config"] == PRESETS["paper"]
+    # the canonical file now holds the parts: their files are gone
+    assert not (harness.RESULTS / "paper" / "parts").exists()
+
+
+def test_rerunning_one_seed_of_a_merged_table_reuses_the_others(harness):
+    tables = _tables(harness)
+    canonical = harness.RESULTS / "paper" / "demo_accuracy.json"
+    harness.main("Demo.", PRESETS, tables, ["--preset", "paper", "--seeds", "0", "1"])
+    harness.main("Demo.", PRESETS, tables, ["--preset", "paper", "--seeds", "2"])
+    before = json.loads(canonical.read_text())
+    harness.main("Demo.", PRESETS, tables, ["--preset", "paper", "--seeds", "1"])
+    after = json.loads(canonical.read_text())
+    assert [p["seeds"] for p in after["provenance"]["parts"]] == [[0], [1], [2]]
+    assert after["summary"] == before["summary"]
+    assert sorted(map(json.dumps, after["rows"])) == sorted(
+        map(json.dumps, before["rows"])
+    )
+    # seed 0 keeps the provenance of the run that measured it
+    first_after, first_before = (d["provenance"]["parts"][0] for d in (after, before))
+    assert first_after["started"] == first_before["started"]
+    assert not (harness.RESULTS / "paper" / "parts").exists()
 
 
 def test_parts_of_another_configuration_are_refused(harness, tmp_path):
