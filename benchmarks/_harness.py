@@ -424,46 +424,48 @@ def _part_name(name, seeds):
     return f"{name}.seeds-{'-'.join(str(s) for s in seeds)}"
 
 
-def _parts_of_canonical(path, expected):
-    """The part documents a merged canonical file carries, or ``[]``.
+def _without_seeds(mapping):
+    return {k: v for k, v in mapping.items() if k != "seeds"}
+
+
+def _parts_of_canonical(path, expected, exclude):
+    """The part documents a merged canonical file carries, minus ``exclude``.
 
     A merged file keeps every part's seeds and provenance (``provenance.parts``),
     its ``extra`` (``extra.parts_extra``, same order) and its rows (each with
-    its ``seed``), so the parts can be rebuilt from it alone. A canonical file
-    of one whole run, or of another configuration, yields nothing.
+    its ``seed``), so the parts can be rebuilt from it alone. Seeds in
+    ``exclude`` (run again since) are left out, and a part left with no seed
+    is dropped. A canonical file of one whole run, or of another
+    configuration, yields nothing.
     """
     if not path.exists():
         return []
     merged = json.loads(path.read_text())
     parts = merged["provenance"].get("parts")
-    config = {k: v for k, v in merged["config"].items() if k != "seeds"}
     if not parts:
         return []
-    if config != expected:
+    if _without_seeds(merged["config"]) != expected:
         print(
             f"{path.stem}: the canonical file ran another configuration; "
             "its seeds are not reused"
         )
         return []
-    extras = merged["extra"].get("parts_extra", [None] * len(parts))
-    head = {k: merged[k] for k in _TABLE_KEYS}
+    keys = ("by", "metrics", "paper", "title", "notes", "lower_is_better")
+    head = {k: merged[k] for k in keys}
     documents = []
-    for part, extra in zip(parts, extras):
-        provenance = {k: v for k, v in part.items() if k != "seeds"}
-        seeds = part["seeds"]
-        documents.append(
-            {
-                **head,
-                "config": {**merged["config"], "seeds": seeds},
-                "rows": [r for r in merged["rows"] if r["seed"] in seeds],
-                "extra": extra,
-                "provenance": provenance,
-            }
-        )
+    for part, extra in zip(parts, merged["extra"]["parts_extra"]):
+        seeds = [s for s in part["seeds"] if s not in exclude]
+        if seeds:
+            documents.append(
+                {
+                    **head,
+                    "config": {**merged["config"], "seeds": seeds},
+                    "rows": [r for r in merged["rows"] if r["seed"] in seeds],
+                    "extra": extra,
+                    "provenance": _without_seeds(part),
+                }
+            )
     return documents
-
-
-_TABLE_KEYS = ("by", "metrics", "paper", "title", "notes", "lower_is_better")
 
 
 def merge_parts(preset_dir, name, presets, preset, tables):
@@ -484,11 +486,10 @@ def merge_parts(preset_dir, name, presets, preset, tables):
     if not documents:
         return None
     wanted = list(presets[preset]["seeds"])
-    expected = {k: v for k, v in resolve(presets, preset).items() if k != "seeds"}
+    expected = _without_seeds(resolve(presets, preset))
     seen = []
     for doc in documents:
-        config = {k: v for k, v in doc["config"].items() if k != "seeds"}
-        if config != expected:
+        if _without_seeds(doc["config"]) != expected:
             raise ValueError(
                 f"{name}: part with seeds {doc['config']['seeds']} ran another "
                 "configuration than the preset's; delete it and run it again"
@@ -497,13 +498,9 @@ def merge_parts(preset_dir, name, presets, preset, tables):
     if len(seen) != len(set(seen)):
         raise ValueError(f"{name}: parts overlap in seeds {sorted(seen)}")
     canonical = Path(preset_dir) / f"{name}.json"
-    for old in _parts_of_canonical(canonical, expected):
-        kept = [s for s in old["config"]["seeds"] if s not in seen]
-        if kept:
-            old["config"]["seeds"] = kept
-            old["rows"] = [r for r in old["rows"] if r["seed"] in kept]
-            documents.append(old)
-            seen += kept
+    reused = _parts_of_canonical(canonical, expected, exclude=seen)
+    documents += reused
+    seen += [s for doc in reused for s in doc["config"]["seeds"]]
     if sorted(seen) != sorted(wanted):
         missing = sorted(set(wanted) - set(seen))
         print(f"{name}: parts so far cover seeds {sorted(seen)}; missing {missing}")
